@@ -1,0 +1,114 @@
+//! Offline rendering: a patch and a chord in, stereo float audio out, bit-identical on every run.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use wyrd_dsp::Synth;
+use wyrd_schema::Patch;
+
+/// What to play: notes struck together at time 0, held, then released.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteRender {
+    pub notes: Vec<u8>,
+    pub velocity: u8,
+    /// Seconds from note-on to note-off.
+    pub hold: f64,
+    /// Seconds rendered after note-off.
+    pub tail: f64,
+    pub sample_rate: u32,
+    /// Seed of the noise generator; the same seed gives the same samples.
+    pub seed: u64,
+    pub max_voices: usize,
+}
+
+impl Default for NoteRender {
+    fn default() -> Self {
+        NoteRender {
+            notes: vec![60],
+            velocity: 100,
+            hold: 3.0,
+            tail: 1.0,
+            sample_rate: 48_000,
+            seed: 1,
+            max_voices: 16,
+        }
+    }
+}
+
+/// Stereo audio at a sample rate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stereo {
+    pub left: Vec<f32>,
+    pub right: Vec<f32>,
+    pub sample_rate: u32,
+}
+
+impl Stereo {
+    pub fn frames(&self) -> usize {
+        self.left.len()
+    }
+
+    /// (L+R)/2, the mono view analysis works on.
+    pub fn mono(&self) -> Vec<f32> {
+        self.left.iter().zip(&self.right).map(|(l, r)| 0.5 * (l + r)).collect()
+    }
+}
+
+/// Render `spec` with `patch`.
+pub fn render_notes(patch: &Patch, spec: &NoteRender) -> Stereo {
+    let sr = spec.sample_rate;
+    let hold = (spec.hold.max(0.0) * f64::from(sr)).round() as usize;
+    let tail = (spec.tail.max(0.0) * f64::from(sr)).round() as usize;
+    let mut synth = Synth::new(sr as f32, spec.max_voices);
+    synth.seed_noise(spec.seed);
+    synth.set_patch(patch.values());
+    let mut out = Stereo { left: vec![0.0; hold + tail], right: vec![0.0; hold + tail], sample_rate: sr };
+    for &n in &spec.notes {
+        synth.note_on(n, spec.velocity);
+    }
+    let (l_hold, l_tail) = out.left.split_at_mut(hold);
+    let (r_hold, r_tail) = out.right.split_at_mut(hold);
+    synth.process(l_hold, r_hold);
+    for &n in &spec.notes {
+        synth.note_off(n);
+    }
+    synth.process(l_tail, r_tail);
+    out
+}
+
+/// Write 32-bit float stereo WAV.
+pub fn write_wav(path: &Path, audio: &Stereo) -> anyhow::Result<()> {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: audio.sample_rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).with_context(|| format!("{}: cannot create", path.display()))?;
+    for (l, r) in audio.left.iter().zip(&audio.right) {
+        w.write_sample(*l)?;
+        w.write_sample(*r)?;
+    }
+    w.finalize().with_context(|| format!("{}: cannot finish writing", path.display()))?;
+    Ok(())
+}
+
+/// Read a WAV file (int or float, mono or stereo; mono is duplicated to both channels).
+pub fn read_wav(path: &Path) -> anyhow::Result<Stereo> {
+    let mut r = hound::WavReader::open(path).with_context(|| format!("{}: cannot open as WAV", path.display()))?;
+    let spec = r.spec();
+    let samples: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Float => r.samples::<f32>().collect::<Result<_, _>>()?,
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+            r.samples::<i32>().map(|s| s.map(|s| s as f32 * scale)).collect::<Result<_, _>>()?
+        }
+    };
+    let ch = usize::from(spec.channels);
+    if ch == 0 {
+        bail!("{}: WAV has no channels", path.display());
+    }
+    let left: Vec<f32> = samples.iter().step_by(ch).copied().collect();
+    let right: Vec<f32> = if ch > 1 { samples.iter().skip(1).step_by(ch).copied().collect() } else { left.clone() };
+    Ok(Stereo { left, right, sample_rate: spec.sample_rate })
+}

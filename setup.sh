@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Sets up wyrd on a fresh Debian/Ubuntu machine (no sound card needed) and runs the main job.
+#   ./setup.sh            everything, then render a preset to out/demo.wav
+#   ./setup.sh deps       system packages and Rust only
+#   ./setup.sh banks      fetch amSynth's banks into data/amsynth/banks
+# Nothing from other projects is committed: banks come from Debian's amsynth package at setup time.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+DATA=${WYRD_DATA:-$ROOT/data}
+
+sudo_if() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_PACKAGES=(build-essential pkg-config curl ca-certificates libjack-jackd2-dev jackd2 python3 python3-venv)
+
+deps() {
+    local missing=()
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        sudo_if apt-get update -qq
+        # jackd2 asks about real-time priority; the answer does not matter for headless use.
+        echo "jackd2 jackd/tweak_rt_limits boolean false" | sudo_if debconf-set-selections
+        sudo_if env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+    if ! command -v cargo >/dev/null 2>&1; then
+        [ -x "$HOME/.cargo/bin/cargo" ] || curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+        # shellcheck disable=SC1091
+        . "$HOME/.cargo/env"
+    fi
+}
+
+banks() {
+    local dest=$DATA/amsynth/banks
+    if [ -n "$(ls "$dest"/*.bank 2>/dev/null)" ]; then return; fi
+    echo "setup: fetching amSynth banks from Debian's amsynth package into $dest"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -q amsynth >/dev/null 2>&1 || { sudo_if apt-get update -qq && apt-get download -q amsynth; })
+    dpkg-deb --fsys-tarfile "$tmp"/amsynth_*.deb | tar -x -C "$tmp" ./usr/share/amsynth/banks
+    mkdir -p "$dest"
+    cp "$tmp"/usr/share/amsynth/banks/*.bank "$dest"/
+    rm -rf "$tmp"
+    echo "setup: $(ls "$dest"/*.bank | wc -l) bank files"
+}
+
+demo() {
+    mkdir -p out
+    cargo build --release -q -p wyrd
+    local bank=$DATA/amsynth/banks/BriansBank01.amSynth.bank
+    ./target/release/wyrd bank list "$bank" | head -5
+    ./target/release/wyrd render --bank "$bank" --preset 0 --notes 48,55,60 --hold 2 --tail 1 -o out/demo.wav
+    echo "setup: rendered out/demo.wav"
+}
+
+if [ $# -eq 0 ]; then set -- deps banks demo; fi
+for step in "$@"; do "$step"; done
