@@ -17,8 +17,8 @@ impl Patch {
     /// A patch from raw values; each is clamped and snapped like amSynth's setter.
     pub fn from_values(name: impl Into<String>, values: [f32; NUM_PARAMS]) -> Self {
         let mut p = Patch { name: name.into(), values };
-        for i in 0..NUM_PARAMS {
-            p.set(i, values[i]);
+        for (i, v) in values.into_iter().enumerate() {
+            p.set(i, v);
         }
         p
     }

@@ -17,6 +17,7 @@ const ENV_TIME: Law = Law::Power { exponent: 3.0, scale: 1.0, offset: 0.0005 };
 /// LFO modulation depth `a = (v+1)/2`: −1 is off.
 const MOD_DEPTH: Law = Law::Linear { scale: 0.5, offset: 0.5 };
 
+#[allow(clippy::too_many_arguments)] // one row of the parameter table
 const fn cont(
     index: usize,
     id: &'static str,

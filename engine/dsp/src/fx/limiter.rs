@@ -1,0 +1,77 @@
+//! amSynth's stereo-linked soft limiter (peak follower on |L|+|R|, gain = min(1, 0.9/peak)), then
+//! the last guard before the output: no NaN/Inf and nothing above 0 dBFS ever leaves wyrd.
+
+/// Attack of amSynth 1.13.x (Debian's); HEAD uses 1 ms.
+const ATTACK_SECONDS: f32 = 0.0001;
+const RELEASE_SECONDS: f32 = 0.5;
+const THRESHOLD: f32 = 0.9;
+
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    peak: f32,
+    attack: f32,
+    release: f32,
+}
+
+impl Limiter {
+    pub fn new(sample_rate: f32) -> Self {
+        Limiter {
+            peak: 0.0,
+            attack: 1.0 - (-2.2 / (ATTACK_SECONDS * sample_rate)).exp(),
+            release: 1.0 - (-2.2 / (RELEASE_SECONDS * sample_rate)).exp(),
+        }
+    }
+
+    pub fn reset(&mut self) {
+        self.peak = 0.0;
+    }
+
+    pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let mut peak = self.peak;
+        for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+            // A non-finite sample must not poison the follower for the rest of the stream.
+            if !(l.is_finite() && r.is_finite()) {
+                (*l, *r) = (0.0, 0.0);
+            }
+            let level = l.abs() + r.abs();
+            let coef = if level > peak { self.attack } else { self.release };
+            peak += coef * (level - peak);
+            if peak > THRESHOLD {
+                let g = THRESHOLD / peak;
+                *l *= g;
+                *r *= g;
+            }
+            // The follower lags a fast transient by a few samples; clamp what slips through.
+            *l = guard(*l);
+            *r = guard(*r);
+        }
+        self.peak = if peak.is_finite() { peak } else { 0.0 };
+    }
+}
+
+#[inline]
+fn guard(x: f32) -> f32 {
+    if x.is_finite() {
+        x.clamp(-1.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_a_full_scale_mono_signal_near_045_and_never_exceeds_0dbfs() {
+        let mut lim = Limiter::new(48_000.0);
+        let mut l: Vec<f32> = (0..48_000).map(|i| 4.0 * (i as f32 * 0.05).sin()).collect();
+        let mut r = l.clone();
+        l[100] = f32::NAN;
+        r[200] = f32::INFINITY;
+        lim.process(&mut l, &mut r);
+        assert!(l.iter().chain(&r).all(|x| x.is_finite() && x.abs() <= 1.0));
+        let tail_peak = l[24_000..].iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        assert!((tail_peak - 0.45).abs() < 0.03, "{tail_peak}");
+    }
+}

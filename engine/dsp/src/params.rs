@@ -1,0 +1,167 @@
+//! Parameter state: targets set from anywhere, smoothed once per control block, and turned into
+//! the physical quantities the voices use (`Frame`). Voices ramp the per-sample quantities
+//! linearly from the previous block's frame to this one, so any parameter stream is click-free.
+
+use wyrd_schema::{ParamId as P, NUM_PARAMS, PARAMS};
+
+use crate::env::AdsrParams;
+use crate::filter::FilterType;
+use crate::lfo::LfoWave;
+use crate::math::one_pole_coef;
+use crate::osc::Wave;
+
+/// Samples per control block: LFO, envelopes read per block, filter coefficients and pitch.
+pub const CONTROL_BLOCK: usize = 32;
+/// amSynth smooths at 0.005 per sample, ≈ 200 samples; we use the same time at any rate.
+const SMOOTHING_SECONDS: f32 = 200.0 / 48_000.0;
+
+#[derive(Debug, Clone)]
+pub struct ParamState {
+    target: [f32; NUM_PARAMS],
+    current: [f32; NUM_PARAMS],
+    coef: f32,
+}
+
+impl ParamState {
+    pub fn new(sample_rate: f32) -> Self {
+        let d = wyrd_schema::defaults();
+        ParamState { target: d, current: d, coef: one_pole_coef(SMOOTHING_SECONDS, sample_rate, CONTROL_BLOCK) }
+    }
+
+    pub fn set(&mut self, index: usize, value: f32) {
+        if let Some(spec) = PARAMS.get(index) {
+            self.target[index] = spec.sanitize(value);
+            if !spec.smoothed {
+                self.current[index] = self.target[index];
+            }
+        }
+    }
+
+    pub fn target(&self, index: usize) -> f32 {
+        self.target[index]
+    }
+
+    /// Jump to the targets (a preset load, when nothing is sounding).
+    pub fn snap(&mut self) {
+        self.current = self.target;
+    }
+
+    /// One control block of smoothing toward the targets.
+    pub fn tick(&mut self, n: usize) {
+        // Blocks split by events are shorter; scale the coefficient to keep the time constant.
+        let k = if n == CONTROL_BLOCK { self.coef } else { 1.0 - (1.0 - self.coef).powf(n as f32 / CONTROL_BLOCK as f32) };
+        for i in 0..NUM_PARAMS {
+            let d = self.target[i] - self.current[i];
+            self.current[i] = if d.abs() < 1e-7 { self.target[i] } else { self.current[i] + k * d };
+        }
+    }
+
+    fn v(&self, p: P) -> f32 {
+        self.current[p as usize]
+    }
+
+    fn phys(&self, p: P) -> f32 {
+        PARAMS[p as usize].to_physical(self.current[p as usize]) as f32
+    }
+
+    fn adsr(&self, a: P, d: P, s: P, r: P) -> AdsrParams {
+        AdsrParams {
+            attack: self.phys(a),
+            decay: self.phys(d),
+            sustain: self.v(s),
+            release: self.phys(r),
+            skip_decay: self.v(d) == 0.0,
+        }
+    }
+
+    /// The voices' view of the parameters for this block.
+    pub fn frame(&self) -> Frame {
+        let mix = self.v(P::OscMix);
+        let ring = self.v(P::OscMixMode);
+        let osc1_wave = Wave::from_index(self.v(P::Osc1Waveform));
+        Frame {
+            g1: (1.0 - ring) * (1.0 - mix) * 0.5,
+            g2: (1.0 - ring) * (1.0 + mix) * 0.5,
+            ring,
+            amp_vel_sens: self.v(P::AmpVelSens),
+            amp_mod_depth: self.phys(P::AmpModAmount),
+            master_gain: self.phys(P::MasterVol),
+            osc1_wave,
+            osc2_wave: Wave::from_index(self.v(P::Osc2Waveform)),
+            pw1: self.v(P::Osc1Pulsewidth),
+            pw2: self.v(P::Osc2Pulsewidth),
+            // amSynth keeps an old bug for compatibility: sync only follows a sine or saw osc 1.
+            sync: self.v(P::Osc2Sync) >= 0.5 && matches!(osc1_wave, Wave::Sine | Wave::SawTri),
+            osc2_ratio: self.phys(P::Osc2Detune)
+                * self.v(P::Osc2Range).exp2()
+                * (self.v(P::Osc2Pitch) / 12.0).exp2(),
+            fm_depth: self.phys(P::FreqModAmount),
+            fm_dest: self.v(P::FreqModOsc) as u8,
+            lfo_wave: LfoWave::from_index(self.v(P::LfoWaveform)),
+            lfo_hz: self.phys(P::LfoFreq),
+            filter_type: FilterType::from_index(self.v(P::FilterType)),
+            filter_stages: if self.v(P::FilterSlope) >= 0.5 { 2 } else { 1 },
+            cutoff_mult: self.phys(P::FilterCutoff),
+            q: self.phys(P::FilterResonance),
+            kbd_track: self.v(P::FilterKbdTrack),
+            filter_vel_sens: self.v(P::FilterVelSens),
+            filter_mod_depth: self.phys(P::FilterModAmount),
+            env_amount: self.v(P::FilterEnvAmount),
+            amp_env: self.adsr(P::AmpAttack, P::AmpDecay, P::AmpSustain, P::AmpRelease),
+            filter_env: self.adsr(P::FilterAttack, P::FilterDecay, P::FilterSustain, P::FilterRelease),
+            glide_seconds: self.v(P::PortamentoTime),
+            crunch: self.v(P::DistortionCrunch),
+            reverb_wet: self.v(P::ReverbWet),
+            reverb_room: self.phys(P::ReverbRoomsize),
+            reverb_damp: self.phys(P::ReverbDamp),
+            reverb_width: self.v(P::ReverbWidth),
+        }
+    }
+}
+
+/// Physical parameter values for one control block.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    pub g1: f32,
+    pub g2: f32,
+    pub ring: f32,
+    pub amp_vel_sens: f32,
+    pub amp_mod_depth: f32,
+    pub master_gain: f32,
+    pub osc1_wave: Wave,
+    pub osc2_wave: Wave,
+    pub pw1: f32,
+    pub pw2: f32,
+    pub sync: bool,
+    pub osc2_ratio: f32,
+    pub fm_depth: f32,
+    pub fm_dest: u8,
+    pub lfo_wave: LfoWave,
+    pub lfo_hz: f32,
+    pub filter_type: FilterType,
+    pub filter_stages: usize,
+    pub cutoff_mult: f32,
+    pub q: f32,
+    pub kbd_track: f32,
+    pub filter_vel_sens: f32,
+    pub filter_mod_depth: f32,
+    pub env_amount: f32,
+    pub amp_env: AdsrParams,
+    pub filter_env: AdsrParams,
+    pub glide_seconds: f32,
+    pub crunch: f32,
+    pub reverb_wet: f32,
+    pub reverb_room: f32,
+    pub reverb_damp: f32,
+    pub reverb_width: f32,
+}
+
+/// What a voice needs for one block: the previous and current frames plus global controls.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockCtx<'a> {
+    pub prev: &'a Frame,
+    pub cur: &'a Frame,
+    pub sample_rate: f32,
+    /// Pitch-bend factor (2^(semitones/12)).
+    pub bend: f32,
+}
