@@ -7,8 +7,8 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use wyrd_dsp::Synth;
 
-// The same patch and notes as the scsynth comparison, compiled in by path because wyrd-dsp
-// cannot depend on wyrd-bench (which depends on wyrd-dsp).
+// The same patch and notes as the scsynth comparison, compiled in by path so that wyrd-dsp needs
+// no dev-dependency on wyrd-bench (which itself depends on wyrd-dsp).
 #[path = "../../bench/src/patch.rs"]
 mod patch;
 

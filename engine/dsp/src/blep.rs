@@ -15,17 +15,21 @@ const OVERSAMPLE: usize = 64;
 const CUTOFF: f64 = 0.875; // × Nyquist
 const KAISER_BETA: f64 = 8.0;
 
-/// Each table holds t in [-HALF, 0] then t in [0, HALF]: the step residual jumps at t = 0, and
-/// interpolating across that jump would smear it.
+/// Residuals are stored per fractional position: row r holds the residual at the 2·HALF integer
+/// sample offsets −(HALF−1) ..= HALF from an event r/OVERSAMPLE samples before the current sample,
+/// so applying one event is a short, vectorisable loop over contiguous taps, and interpolation
+/// never crosses the step's jump at t = 0.
 pub struct Tables {
     /// Band-limited minus naive unit step.
-    pub step: Box<[f32]>,
+    pub step: Box<[[f32; TAPS]]>,
     /// Band-limited minus naive unit ramp (slope 1 per sample after the event).
-    pub ramp: Box<[f32]>,
+    pub ramp: Box<[[f32; TAPS]]>,
 }
 
-/// Points in one half of a table.
-const HALF_POINTS: usize = HALF * OVERSAMPLE + 1;
+/// Taps per event: offsets −(HALF−1) ..= HALF around the current sample.
+pub const TAPS: usize = 2 * HALF;
+/// Offset of tap 0 relative to the current sample.
+pub const FIRST_TAP: isize = -(HALF as isize - 1);
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
 
@@ -58,7 +62,7 @@ fn build() -> Tables {
             sinc * bessel_i0(KAISER_BETA * w.sqrt()) / bessel_i0(KAISER_BETA)
         })
         .collect();
-    let area: f64 = kernel.iter().sum::<f64>() * dt;
+    let area: f64 = (1..n).map(|i| 0.5 * (kernel[i - 1] + kernel[i])).sum::<f64>() * dt;
     // Integrate once for the band-limited step, twice for the band-limited ramp (trapezoids).
     let mut step = vec![0.0f64; n];
     let mut ramp = vec![0.0f64; n];
@@ -66,33 +70,53 @@ fn build() -> Tables {
         step[i] = step[i - 1] + 0.5 * (kernel[i - 1] + kernel[i]) / area * dt;
         ramp[i] = ramp[i - 1] + 0.5 * (step[i - 1] + step[i]) * dt;
     }
-    let zero = HALF * OVERSAMPLE;
-    // Left half uses the naive value just before the event, right half the one at and after it.
-    let halves = |bl: &[f64], naive_before: &dyn Fn(f64) -> f64, naive_after: &dyn Fn(f64) -> f64| -> Box<[f32]> {
-        let left = (0..=zero).map(|i| bl[i] - naive_before(i as f64 * dt - HALF as f64));
-        let right = (zero..n).map(|i| bl[i] - naive_after(i as f64 * dt - HALF as f64));
-        left.chain(right).map(|v| v as f32).collect()
+    // Tap m of row r sits at t = m + r/OVERSAMPLE samples after the event: a point of the fine
+    // grid. Taps before the event (m < 0) compare against the naive signal before it, so the row
+    // at r = OVERSAMPLE, m = −1 is the left limit at t = 0.
+    let rows = |bl: &[f64], naive_after: &dyn Fn(f64) -> f64| -> Box<[[f32; TAPS]]> {
+        (0..=OVERSAMPLE)
+            .map(|r| {
+                std::array::from_fn(|k| {
+                    let m = k as isize + FIRST_TAP;
+                    let grid = (m + HALF as isize) as usize * OVERSAMPLE + r;
+                    if grid >= n {
+                        return 0.0;
+                    }
+                    let t = m as f64 + r as f64 * dt;
+                    let naive = if m >= 0 { naive_after(t) } else { 0.0 };
+                    (bl[grid] - naive) as f32
+                })
+            })
+            .collect()
     };
-    Tables {
-        step: halves(&step, &|_| 0.0, &|_| 1.0),
-        ramp: halves(&ramp, &|_| 0.0, &|t| t),
+    Tables { step: rows(&step, &|_| 1.0), ramp: rows(&ramp, &|t| t) }
+}
+
+/// Add `height` × the residual of an event `since` ∈ [0, 1] samples ago to `taps`, which start at
+/// offset `FIRST_TAP` from the current sample.
+#[inline]
+pub fn apply(table: &[[f32; TAPS]], height: f32, since: f32, taps: &mut [f32]) {
+    let x = since.clamp(0.0, 1.0) * OVERSAMPLE as f32;
+    let r = (x as usize).min(OVERSAMPLE - 1);
+    let f = x - r as f32;
+    let (a, b) = (&table[r], &table[r + 1]);
+    for ((t, a), b) in taps[..TAPS].iter_mut().zip(a).zip(b) {
+        *t += height * (a + f * (b - a));
     }
 }
 
-/// Read a residual table at `t` samples from the event (linear interpolation; 0 outside).
-#[inline]
-pub fn lookup(table: &[f32], t: f32) -> f32 {
-    let (x, base) = if t < 0.0 { ((t + HALF as f32) * OVERSAMPLE as f32, 0) } else { (t * OVERSAMPLE as f32, HALF_POINTS) };
-    if x < 0.0 {
+/// The residual at `t` samples after an event.
+#[cfg(test)]
+pub fn residual(table: &[[f32; TAPS]], t: f32) -> f32 {
+    let m = t.floor();
+    let since = t - m;
+    let k = m as isize - FIRST_TAP;
+    if !(0..TAPS as isize).contains(&k) {
         return 0.0;
     }
-    let i = x as usize;
-    if i + 1 >= HALF_POINTS {
-        return 0.0;
-    }
-    let f = x - i as f32;
-    let (a, b) = (table[base + i], table[base + i + 1]);
-    a + f * (b - a)
+    let mut taps = [0.0; TAPS];
+    apply(table, 1.0, since, &mut taps);
+    taps[k as usize]
 }
 
 #[cfg(test)]
@@ -103,13 +127,13 @@ mod tests {
     fn residuals_vanish_at_the_kernel_edges() {
         let t = tables();
         for table in [&t.step, &t.ramp] {
-            assert!(lookup(table, -(HALF as f32) + 0.01).abs() < 1e-3);
-            assert!(lookup(table, HALF as f32 - 0.01).abs() < 1e-3);
+            assert!(residual(table, -(HALF as f32) + 1.01).abs() < 1e-3);
+            assert!(residual(table, HALF as f32 - 0.01).abs() < 1e-3);
         }
         // A band-limited step is half way up at the event, from either side.
-        assert!((lookup(&t.step, 0.0) + 0.5).abs() < 1e-3);
-        assert!((lookup(&t.step, -1e-3) - 0.5).abs() < 1e-2);
+        assert!((residual(&t.step, 0.0) + 0.5).abs() < 1e-3);
+        assert!((residual(&t.step, -1e-3) - 0.5).abs() < 1e-2);
         // The ramp residual is continuous through the event.
-        assert!((lookup(&t.ramp, -1e-4) - lookup(&t.ramp, 1e-4)).abs() < 1e-3);
+        assert!((residual(&t.ramp, -1e-4) - residual(&t.ramp, 1e-4)).abs() < 1e-3);
     }
 }

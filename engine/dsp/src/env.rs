@@ -92,18 +92,20 @@ impl Adsr {
         }
     }
 
-    /// Render the envelope into `out`, sample by sample.
-    pub fn process(&mut self, p: &AdsrParams, out: &mut [f32]) {
+    /// Render the envelope into `out`, sample by sample. Returns true when the whole block held
+    /// one level (sustaining or off), so callers can take a constant-gain path.
+    pub fn process(&mut self, p: &AdsrParams, out: &mut [f32]) -> bool {
         let mut i = 0;
         while i < out.len() {
             match self.stage {
                 Stage::Sustain | Stage::Off => {
+                    let steady = i == 0 && (self.stage == Stage::Off || self.level == p.sustain);
                     if self.stage == Stage::Sustain {
                         // Sustain follows the (smoothed) knob while held.
                         self.level = p.sustain;
                     }
                     out[i..].fill(self.level);
-                    return;
+                    return steady;
                 }
                 _ => {
                     let run = (self.left as usize).min(out.len() - i);
@@ -122,6 +124,7 @@ impl Adsr {
                 }
             }
         }
+        false
     }
 
     /// Advance `n` samples and return the last level (the filter envelope is only read per block).

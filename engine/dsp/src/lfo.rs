@@ -88,7 +88,7 @@ impl Lfo {
         let start = self.value;
         let inc = f64::from(hz / sr);
         self.phase += inc * n as f64;
-        self.phase -= self.phase.floor();
+        self.phase -= (self.phase as i64) as f64;
         self.value = self.evaluate(wave, inc, n, noise);
         (start, self.value)
     }

@@ -1,16 +1,18 @@
 //! Band-limited oscillators: sine, pulse, saw↔triangle, noise and sample-and-hold noise, with
 //! amSynth's hard sync.
 //!
-//! The naive waveform is written into a short delay ring; each step or corner inside a sample adds
-//! a BLEP/BLAMP residual around it (see `blep`). The ring delays every waveform by `blep::HALF`
-//! samples, so both oscillators of a voice stay aligned.
+//! Each waveform has its own tight loop that writes the naive waveform into a block buffer
+//! delayed by `blep::HALF` samples and, at each step or corner inside a sample, adds a BLEP/BLAMP
+//! residual around it (see `blep`). The delay is the same for every waveform, so both oscillators
+//! of a voice stay aligned; the buffer's last `2·HALF` samples carry into the next block.
 
-use crate::blep::{self, lookup, HALF};
+use crate::blep::{self, Tables, FIRST_TAP, HALF, TAPS};
 use crate::math::sin_turns;
 use crate::noise::Noise;
+use crate::params::CONTROL_BLOCK;
 
-const RING: usize = 64;
-const MASK: usize = RING - 1;
+const CARRY: usize = 2 * HALF;
+const BUF: usize = CONTROL_BLOCK + CARRY;
 
 /// Waveforms in amSynth's order (`osc1_waveform` values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,12 +40,12 @@ impl Wave {
 #[derive(Debug, Clone, Copy)]
 struct Shape {
     wave: Wave,
-    /// Pulse: duty cycle. Saw/tri: position of the peak (t1); the trough is at 1 − t1.
+    /// Pulse: duty cycle. Triangle: position of the peak; the trough is at 1 − knee.
     knee: f64,
-    /// Saw/tri: rising and falling slopes (value per turn); `saw` when the fall is shorter than
-    /// a sample, so it is drawn as a step.
+    /// Triangle: rising and falling slopes (value per turn).
     up: f64,
     down: f64,
+    /// A saw↔triangle whose fall is shorter than a sample is drawn as a saw (a step at 0.5).
     saw: bool,
 }
 
@@ -81,11 +83,10 @@ impl Shape {
                     -1.0
                 }
             }
+            Wave::SawTri if self.saw => (if p < 0.5 { 2.0 * p } else { 2.0 * p - 2.0 }) as f32,
             Wave::SawTri => {
                 let v = if p < self.knee {
                     p * self.up
-                } else if self.saw {
-                    (p - 1.0) * self.up
                 } else if p < 1.0 - self.knee {
                     1.0 + (p - self.knee) * self.down
                 } else {
@@ -100,18 +101,19 @@ impl Shape {
 
 #[derive(Debug, Clone)]
 pub struct Osc {
-    phase: f64,
-    ring: [f32; RING],
-    pos: usize,
+    /// Phase in turns as 32-bit fixed point: wrapping is free and a saw is the phase read as a
+    /// signed number. 2^-32 turns per sample is 0.00001 Hz of resolution.
+    phase: u32,
+    carry: [f32; CARRY],
     held: f32,
     hold_left: u32,
     /// Phase of the sync master (osc 1's frequency), used by osc 2 only.
-    sync_phase: f64,
+    sync_phase: u32,
 }
 
 impl Default for Osc {
     fn default() -> Self {
-        Osc { phase: 0.0, ring: [0.0; RING], pos: 0, held: 0.0, hold_left: 0, sync_phase: 0.0 }
+        Osc { phase: 0, carry: [0.0; CARRY], held: 0.0, hold_left: 0, sync_phase: 0 }
     }
 }
 
@@ -127,123 +129,287 @@ pub struct OscBlock {
     pub sync: Option<(f64, f64)>,
 }
 
+const TURN: f64 = 4_294_967_296.0;
+
+/// An increment as fixed point (at most half a turn: Nyquist).
+fn fixed(turns: f64) -> u32 {
+    (turns.clamp(0.0, 0.5) * TURN) as u32
+}
+
+/// A point in the period as fixed point, in (0, 1) turns.
+fn point(turns: f64) -> u32 {
+    ((turns * TURN) as u32).max(1)
+}
+
+/// Fixed-point increments ramped across a block with 32 extra fraction bits.
+#[derive(Clone, Copy)]
+struct Ramp {
+    acc: u64,
+    step: u64,
+    down: bool,
+}
+
+impl Ramp {
+    fn new(from: f64, to: f64, n: usize) -> Ramp {
+        let (a, b) = (u64::from(fixed(from)) << 32, u64::from(fixed(to)) << 32);
+        let down = b < a;
+        Ramp { acc: a, step: a.abs_diff(b) / n as u64, down }
+    }
+
+    #[inline]
+    fn next(&mut self) -> u32 {
+        self.acc = if self.down { self.acc - self.step } else { self.acc + self.step };
+        (self.acc >> 32) as u32
+    }
+}
+
+/// If the phase moved from `from` by `d` (less than a turn) past point `e` (cyclically, with
+/// from < e ≤ from + d), how far past it is now.
+#[inline]
+fn crossed(from: u32, d: u32, e: u32) -> Option<u32> {
+    let k = e.wrapping_sub(from).wrapping_sub(1);
+    (k < d).then(|| d - 1 - k)
+}
+
+#[inline]
+fn since(after: u32, inc: u32) -> f32 {
+    after as f32 / inc.max(1) as f32
+}
+
+/// Phase as turns in [0, 1).
+#[inline]
+fn turns(p: u32) -> f64 {
+    f64::from(p) / TURN
+}
+
+/// The block buffer: sample i of the block is written at `HALF + i`, and its residual taps at
+/// `HALF + i + FIRST_TAP ..`.
+struct Block<'a> {
+    buf: [f32; BUF],
+    t: &'a Tables,
+}
+
+impl Block<'_> {
+    #[inline]
+    fn step(&mut self, i: usize, height: f32, since: f32) {
+        let at = (HALF as isize + i as isize + FIRST_TAP) as usize;
+        blep::apply(&self.t.step, height, since, &mut self.buf[at..at + TAPS]);
+    }
+
+    #[inline]
+    fn corner(&mut self, i: usize, bend: f32, since: f32) {
+        let at = (HALF as isize + i as isize + FIRST_TAP) as usize;
+        blep::apply(&self.t.ramp, bend, since, &mut self.buf[at..at + TAPS]);
+    }
+
+    /// The naive samples of this block.
+    #[inline]
+    fn naive(&mut self, n: usize) -> &mut [f32] {
+        &mut self.buf[HALF..HALF + n]
+    }
+}
+
 impl Osc {
     /// Restart at phase 0 with an empty delay line (a silent voice being started).
     pub fn reset(&mut self) {
         *self = Osc::default();
     }
 
-    /// Render `out.len()` samples (≤ the ring's spare room) into `out`.
+    /// Render `out.len()` (≤ CONTROL_BLOCK) samples into `out`.
     pub fn process(&mut self, b: &OscBlock, noise: &mut Noise, out: &mut [f32]) {
         let n = out.len();
-        let d_inc = (b.inc_end - b.inc_start) / n as f64;
-        let mut inc = b.inc_start;
+        let mut blk = Block { buf: [0.0; BUF], t: blep::tables() };
+        blk.buf[..CARRY].copy_from_slice(&self.carry);
+        let inc = Ramp::new(b.inc_start, b.inc_end, n);
         let shape = Shape::new(b.wave, b.pulsewidth, b.inc_start.max(b.inc_end));
-        let tables = blep::tables();
-        let (mut sync_inc, d_sync) = match b.sync {
-            Some((s0, s1)) => (Some(s0), (s1 - s0) / n as f64),
-            None => (None, 0.0),
-        };
-        for o in out.iter_mut() {
-            inc += d_inc;
-            if let Some(si) = sync_inc.as_mut() {
-                *si += d_sync;
+        match (b.wave, b.sync) {
+            (Wave::Noise, _) => {
+                for v in blk.naive(n) {
+                    *v += noise.next();
+                }
             }
-            let v = match b.wave {
-                Wave::Noise => noise.next(),
-                Wave::SampleHold => self.sample_hold(inc, noise),
-                _ => self.advance(&shape, inc, sync_inc, tables),
-            };
-            self.ring[self.pos] += v;
-            let out_pos = self.pos.wrapping_sub(HALF) & MASK;
-            *o = self.ring[out_pos];
-            self.ring[out_pos] = 0.0;
-            self.pos = (self.pos + 1) & MASK;
+            (Wave::SampleHold, _) => self.sample_hold(&mut blk, n, inc, noise),
+            (_, Some((s0, s1))) => self.synced(&mut blk, n, inc, Ramp::new(s0, s1, n), &shape),
+            (Wave::Sine, None) => self.sine(&mut blk, n, inc),
+            (Wave::Pulse, None) => self.pulse(&mut blk, n, inc, point(shape.knee)),
+            (Wave::SawTri, None) if shape.saw => self.saw(&mut blk, n, inc),
+            (Wave::SawTri, None) => self.triangle(&mut blk, n, inc, &shape),
         }
+        out.copy_from_slice(&blk.buf[..n]);
+        self.carry.copy_from_slice(&blk.buf[n..n + CARRY]);
+    }
+
+    fn sine(&mut self, blk: &mut Block, n: usize, mut inc: Ramp) {
+        let mut p = self.phase;
+        for v in blk.naive(n) {
+            p = p.wrapping_add(inc.next());
+            *v += sin_turns(turns(p));
+        }
+        self.phase = p;
+    }
+
+    /// amSynth's saw rises 0 → 1 over the first half turn, steps to −1 and rises to 0: exactly
+    /// the fixed-point phase read as a signed number.
+    fn saw(&mut self, blk: &mut Block, n: usize, mut inc: Ramp) {
+        const SCALE: f32 = 1.0 / 2_147_483_648.0;
+        let mut p = self.phase;
+        for i in 0..n {
+            let d = inc.next();
+            let (next, flipped) = (p as i32).overflowing_add(d as i32);
+            if flipped && next < 0 {
+                blk.step(i, -2.0, since(next as u32 - 0x8000_0000, d));
+            }
+            p = next as u32;
+            blk.buf[HALF + i] += next as f32 * SCALE;
+        }
+        self.phase = p;
+    }
+
+    fn pulse(&mut self, blk: &mut Block, n: usize, mut inc: Ramp, duty: u32) {
+        let mut p = self.phase;
+        for i in 0..n {
+            let d = inc.next();
+            if let Some(after) = crossed(p, d, duty) {
+                blk.step(i, -2.0, since(after, d));
+            }
+            let (next, wrapped) = p.overflowing_add(d);
+            if wrapped {
+                blk.step(i, 2.0, since(next, d));
+            }
+            p = next;
+            blk.buf[HALF + i] += if p < duty { 1.0 } else { -1.0 };
+        }
+        self.phase = p;
+    }
+
+    fn triangle(&mut self, blk: &mut Block, n: usize, mut inc: Ramp, s: &Shape) {
+        let mut p = self.phase;
+        let (peak, trough) = (point(s.knee), point(1.0 - s.knee));
+        let bend = (s.down - s.up) / TURN; // slope change per fixed-point unit at the peak
+        for i in 0..n {
+            let d = inc.next();
+            if let Some(after) = crossed(p, d, peak) {
+                blk.corner(i, (bend * f64::from(d)) as f32, since(after, d));
+            }
+            if let Some(after) = crossed(p, d, trough) {
+                blk.corner(i, (-bend * f64::from(d)) as f32, since(after, d));
+            }
+            p = p.wrapping_add(d);
+            blk.buf[HALF + i] += s.value(turns(p));
+        }
+        self.phase = p;
     }
 
     /// amSynth's S&H noise: a new value every ⌊1/inc⌋ + 1 samples.
-    #[inline]
-    fn sample_hold(&mut self, inc: f64, noise: &mut Noise) -> f32 {
-        if self.hold_left == 0 {
-            self.held = noise.next();
-            self.hold_left = if inc > 0.0 { (1.0 / inc).min(1e9) as u32 + 1 } else { 1 };
-        }
-        self.hold_left -= 1;
-        self.held
-    }
-
-    /// Advance one sample; returns the naive value and adds residuals for events in between.
-    #[inline]
-    fn advance(&mut self, s: &Shape, inc: f64, sync_inc: Option<f64>, t: &blep::Tables) -> f32 {
-        let prev = self.phase;
-        if let Some(si) = sync_inc {
-            let sp = self.sync_phase + si;
-            if sp >= 1.0 {
-                // Master wrapped `since` samples ago: run up to that point, restart at 0.
-                self.sync_phase = sp - 1.0;
-                let since = (self.sync_phase / si).min(1.0);
-                let at = prev + inc * (1.0 - since);
-                let at_wrapped = self.events(s, prev, at, inc, since, t);
-                let jump = s.value(0.0) - s.value(at_wrapped);
-                self.add_step(jump, since as f32, &t.step);
-                self.phase = 0.0;
-                let end = inc * since;
-                self.phase = self.events(s, 0.0, end, inc, 0.0, t);
-                return s.value(self.phase);
+    fn sample_hold(&mut self, blk: &mut Block, n: usize, mut inc: Ramp, noise: &mut Noise) {
+        for v in blk.naive(n) {
+            let d = inc.next();
+            if self.hold_left == 0 {
+                self.held = noise.next();
+                self.hold_left = if d > 0 { (TURN / f64::from(d)).min(1e9) as u32 + 1 } else { 1 };
             }
-            self.sync_phase = sp;
+            self.hold_left -= 1;
+            *v += self.held;
         }
-        self.phase = self.events(s, prev, prev + inc, inc, 0.0, t);
-        s.value(self.phase)
     }
 
-    /// Add residuals for the shape's events crossed between phases `from` and `to` (unwrapped);
-    /// `tail` samples pass between `to` and the current sample. Returns `to` wrapped to [0, 1).
-    #[inline]
-    fn events(&mut self, s: &Shape, from: f64, to: f64, inc: f64, tail: f64, t: &blep::Tables) -> f64 {
-        if inc <= 0.0 {
-            return to - to.floor();
-        }
-        let since = |e: f64| ((to - e) / inc + tail) as f32;
-        let crossed = |e: f64| (from < e && e <= to) || (from < e + 1.0 && e + 1.0 <= to);
-        let at = |e: f64| if e <= to && e > from { e } else { e + 1.0 };
+    /// Hard sync: osc 2 restarts when the master (osc 1's frequency) wraps, possibly mid-sample.
+    /// One monomorphised loop per waveform keeps the per-sample work free of shape dispatch.
+    fn synced(&mut self, blk: &mut Block, n: usize, inc: Ramp, master: Ramp, s: &Shape) {
         match s.wave {
-            Wave::Pulse => {
-                if crossed(s.knee) {
-                    self.add_step(-2.0, since(at(s.knee)), &t.step);
-                }
-                if to >= 1.0 {
-                    self.add_step(2.0, since(1.0), &t.step);
-                }
-            }
-            Wave::SawTri if s.saw => {
-                if crossed(0.5) {
-                    self.add_step(-2.0, since(at(0.5)), &t.step);
-                }
-            }
-            Wave::SawTri => {
-                let bend = (s.down - s.up) * inc; // slope change per sample at the peak
-                if crossed(s.knee) {
-                    self.add_step(bend as f32, since(at(s.knee)), &t.ramp);
-                }
-                let trough = 1.0 - s.knee;
-                if crossed(trough) {
-                    self.add_step(-bend as f32, since(at(trough)), &t.ramp);
-                }
-            }
-            _ => {}
+            Wave::Pulse => self.synced_as::<PULSE>(blk, n, inc, master, s),
+            Wave::SawTri if s.saw => self.synced_as::<SAW>(blk, n, inc, master, s),
+            Wave::SawTri => self.synced_as::<TRIANGLE>(blk, n, inc, master, s),
+            _ => self.synced_as::<SINE>(blk, n, inc, master, s),
         }
-        to - to.floor()
     }
 
-    /// Add `height` × residual around an event `since` samples before the current sample.
-    #[inline]
-    fn add_step(&mut self, height: f32, since: f32, table: &[f32]) {
-        for m in 0..(2 * HALF - 1) {
-            let offset = m as isize - (HALF as isize - 1);
-            let idx = (self.pos as isize + offset) as usize & MASK;
-            self.ring[idx] += height * lookup(table, offset as f32 + since);
+    fn synced_as<const W: u8>(&mut self, blk: &mut Block, n: usize, mut inc: Ramp, mut master: Ramp, s: &Shape) {
+        let points = Points::new(s);
+        for i in 0..n {
+            let d = inc.next();
+            let md = master.next();
+            let (sp, wrapped) = self.sync_phase.overflowing_add(md);
+            self.sync_phase = sp;
+            if wrapped {
+                // The master wrapped `ago` samples ago: run up to that point, restart at 0.
+                let ago = since(sp, md).min(1.0);
+                let before = (f64::from(d) * f64::from(1.0 - ago)) as u32;
+                let at = events::<W>(blk, i, &points, self.phase, before, d, ago);
+                blk.step(i, value::<W>(s, 0) - value::<W>(s, at), ago);
+                let after = (f64::from(d) * f64::from(ago)) as u32;
+                self.phase = events::<W>(blk, i, &points, 0, after, d, 0.0);
+            } else {
+                self.phase = events::<W>(blk, i, &points, self.phase, d, d, 0.0);
+            }
+            blk.buf[HALF + i] += value::<W>(s, self.phase);
         }
     }
+}
+
+const SINE: u8 = 0;
+const PULSE: u8 = 1;
+const SAW: u8 = 2;
+const TRIANGLE: u8 = 3;
+
+/// A shape's event points in fixed point.
+struct Points {
+    knee: u32,
+    trough: u32,
+    /// Triangle slope change per fixed-point unit at the peak.
+    bend: f64,
+}
+
+impl Points {
+    fn new(s: &Shape) -> Points {
+        Points { knee: point(s.knee), trough: point(1.0 - s.knee), bend: (s.down - s.up) / TURN }
+    }
+}
+
+#[inline(always)]
+fn value<const W: u8>(s: &Shape, p: u32) -> f32 {
+    match W {
+        SAW => p as i32 as f32 * (1.0 / 2_147_483_648.0),
+        PULSE => {
+            if p < point(s.knee) {
+                1.0
+            } else {
+                -1.0
+            }
+        }
+        _ => s.value(turns(p)),
+    }
+}
+
+/// Residuals for the shape's events while the phase moves `by` from `from`; `tail` samples pass
+/// between the end of that move and the current sample. Returns the new phase.
+#[inline(always)]
+fn events<const W: u8>(blk: &mut Block, i: usize, pts: &Points, from: u32, by: u32, inc: u32, tail: f32) -> u32 {
+    let ago = |after: u32| since(after, inc) + tail;
+    match W {
+        PULSE => {
+            if let Some(a) = crossed(from, by, pts.knee) {
+                blk.step(i, -2.0, ago(a));
+            }
+            if let Some(a) = crossed(from, by, 0) {
+                blk.step(i, 2.0, ago(a));
+            }
+        }
+        SAW => {
+            if let Some(a) = crossed(from, by, 0x8000_0000) {
+                blk.step(i, -2.0, ago(a));
+            }
+        }
+        TRIANGLE => {
+            let bend = (pts.bend * f64::from(inc)) as f32;
+            if let Some(a) = crossed(from, by, pts.knee) {
+                blk.corner(i, bend, ago(a));
+            }
+            if let Some(a) = crossed(from, by, pts.trough) {
+                blk.corner(i, -bend, ago(a));
+            }
+        }
+        _ => {}
+    }
+    from.wrapping_add(by)
 }

@@ -11,7 +11,7 @@ use crate::math::one_pole_coef;
 use crate::osc::Wave;
 
 /// Samples per control block: LFO, envelopes read per block, filter coefficients and pitch.
-pub const CONTROL_BLOCK: usize = 32;
+pub const CONTROL_BLOCK: usize = 64;
 /// amSynth smooths at 0.005 per sample, ≈ 200 samples; we use the same time at any rate.
 const SMOOTHING_SECONDS: f32 = 200.0 / 48_000.0;
 

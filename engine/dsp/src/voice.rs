@@ -206,15 +206,28 @@ impl Voice {
         self.osc2.process(&o2, &mut self.noise, b);
         (self.inc1, self.inc2) = (inc1, inc2);
 
-        // Mixer and ring modulation, gains ramped across the block.
+        // Mixer and ring modulation, gains ramped across the block when they move.
         let step = 1.0 / n as f32;
-        let (dg1, dg2, dr) = ((cur.g1 - prev.g1) * step, (cur.g2 - prev.g2) * step, (cur.ring - prev.ring) * step);
-        let (mut g1, mut g2, mut r) = (prev.g1, prev.g2, prev.ring);
-        for (x, y) in a.iter_mut().zip(b.iter()) {
-            g1 += dg1;
-            g2 += dg2;
-            r += dr;
-            *x = g1 * *x + g2 * *y + r * *x * *y;
+        if prev.g1 == cur.g1 && prev.g2 == cur.g2 && prev.ring == cur.ring {
+            let (g1, g2, r) = (cur.g1, cur.g2, cur.ring);
+            if r == 0.0 {
+                for (x, y) in a.iter_mut().zip(b.iter()) {
+                    *x = g1 * *x + g2 * *y;
+                }
+            } else {
+                for (x, y) in a.iter_mut().zip(b.iter()) {
+                    *x = g1 * *x + g2 * *y + r * *x * *y;
+                }
+            }
+        } else {
+            let (dg1, dg2, dr) = ((cur.g1 - prev.g1) * step, (cur.g2 - prev.g2) * step, (cur.ring - prev.ring) * step);
+            let (mut g1, mut g2, mut r) = (prev.g1, prev.g2, prev.ring);
+            for (x, y) in a.iter_mut().zip(b.iter()) {
+                g1 += dg1;
+                g2 += dg2;
+                r += dr;
+                *x = g1 * *x + g2 * *y + r * *x * *y;
+            }
         }
 
         // Filter: cutoff from key tracking, velocity, LFO and the envelope read at the block end.
@@ -239,13 +252,12 @@ impl Voice {
             (1.0 - f.amp_vel_sens + f.amp_vel_sens * self.velocity) * (1.0 - f.amp_mod_depth * (1.0 - lfo) * 0.5) * f.master_gain
         };
         let (k0, k1) = (amp_factor(prev, lfo0), amp_factor(cur, lfo1));
-        let dk = (k1 - k0) * step;
-        let mut k = k0;
-        self.amp_env.process(&cur.amp_env, b);
+        let held = self.amp_env.process(&cur.amp_env, b);
         let pole = self.gain_pole;
         let mut gain = self.gain;
         match self.state {
             State::Fading(left) => {
+                let (dk, mut k) = ((k1 - k0) * step, k0);
                 let fade_step = 1.0 / self.fade_len as f32;
                 let mut fade = left as f32 * fade_step;
                 for ((o, x), e) in out.iter_mut().zip(a.iter()).zip(b.iter()) {
@@ -257,7 +269,16 @@ impl Voice {
                 let left = left.saturating_sub(n as u32);
                 self.state = if left == 0 { State::Idle } else { State::Fading(left) };
             }
+            // A held note with steady gain: the declicking smoother has settled, so the gain is
+            // a constant and the loop vectorises.
+            _ if held && k0 == k1 && (gain - b[0] * k1).abs() < 1e-7 => {
+                gain = b[0] * k1;
+                for (o, x) in out.iter_mut().zip(a.iter()) {
+                    *o += *x * gain;
+                }
+            }
             _ => {
+                let (dk, mut k) = ((k1 - k0) * step, k0);
                 for ((o, x), e) in out.iter_mut().zip(a.iter()).zip(b.iter()) {
                     k += dk;
                     gain = gain * pole + (1.0 - pole) * *e * k;

@@ -39,21 +39,37 @@ impl Amsynth {
             bail!("{}: no such bank file", bank.display());
         }
         let mut cmd = Command::new("amsynth");
-        cmd.args(["-x", "-a", "jack", "-m", "jack", "-n", client_name, "--jack_autoconnect=false"])
-            .arg("-b")
-            .arg(bank)
-            .args(["-P", &preset.to_string()])
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_DATA_HOME", home.join(".local/share"))
-            .env("JACK_DEFAULT_SERVER", server_name)
-            .env("JACK_NO_START_SERVER", "1")
-            .env("JACK_NO_AUDIO_RESERVATION", "1")
-            // Headless, but GTK is still initialised; without a display it only warns.
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY");
-        let child = ChildGuard::spawn("amsynth", &mut cmd, &home.join(format!("{client_name}.log")))?;
-        let mut synth = Amsynth { client_name: client_name.to_string(), child };
+        cmd.args([
+            "-x",
+            "-a",
+            "jack",
+            "-m",
+            "jack",
+            "-n",
+            client_name,
+            "--jack_autoconnect=false",
+        ])
+        .arg("-b")
+        .arg(bank)
+        .args(["-P", &preset.to_string()])
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("JACK_DEFAULT_SERVER", server_name)
+        .env("JACK_NO_START_SERVER", "1")
+        .env("JACK_NO_AUDIO_RESERVATION", "1")
+        // Headless needs no display; this keeps amSynth off any X server of the caller's.
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+        let child = ChildGuard::spawn(
+            "amsynth",
+            &mut cmd,
+            &home.join(format!("{client_name}.log")),
+        )?;
+        let mut synth = Amsynth {
+            client_name: client_name.to_string(),
+            child,
+        };
         synth.wait_for_ports(client)?;
         Ok(synth)
     }

@@ -1,7 +1,7 @@
 //! amSynth captures on disk, so a rerun only renders wyrd.
 //!
 //! Layout: `DIR/<bank stem>-<hash of the bank's bytes>/p<preset>-n<note>-v<velocity>-h<hold
-//! frames>-t<tail frames>-r<rate>[-repeat|-shifted].wav` (32-bit float stereo). Hashing the bank's
+//! frames>-t<tail frames>-r<rate>[-repeat|-noise].wav` (32-bit float stereo). Hashing the bank's
 //! content means an edited bank file can never be served stale captures.
 
 use std::collections::HashMap;
@@ -20,7 +20,10 @@ pub struct Cache {
 
 impl Cache {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Cache { dir: dir.into(), bank_dirs: HashMap::new() }
+        Cache {
+            dir: dir.into(),
+            bank_dirs: HashMap::new(),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -28,14 +31,27 @@ impl Cache {
     }
 
     /// Where a capture lives (whether or not it exists yet).
-    pub fn path(&mut self, bank: &Path, preset: u8, spec: &NoteSpec, rate: u32, take: Take) -> Result<PathBuf> {
+    pub fn path(
+        &mut self,
+        bank: &Path,
+        preset: u8,
+        spec: &NoteSpec,
+        rate: u32,
+        take: Take,
+    ) -> Result<PathBuf> {
         let dir = match self.bank_dirs.get(bank) {
             Some(d) => d.clone(),
             None => {
-                let bytes = std::fs::read(bank).with_context(|| format!("{}: cannot read bank", bank.display()))?;
-                let stem = bank.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let bytes = std::fs::read(bank)
+                    .with_context(|| format!("{}: cannot read bank", bank.display()))?;
+                let stem = bank
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let stem = stem.trim_end_matches(".bank").trim_end_matches(".amSynth");
-                let d = self.dir.join(format!("{stem}-{:08x}", fnv1a(&bytes) as u32));
+                let d = self
+                    .dir
+                    .join(format!("{stem}-{:08x}", fnv1a(&bytes) as u32));
                 self.bank_dirs.insert(bank.to_path_buf(), d.clone());
                 d
             }
@@ -43,16 +59,28 @@ impl Cache {
         let suffix = match take {
             Take::Fresh => "",
             Take::Repeat => "-repeat",
-            Take::NoiseShifted => "-shifted",
+            Take::NoiseShifted => "-noise",
         };
-        let NoteSpec { note, velocity, hold_frames, tail_frames } = *spec;
+        let NoteSpec {
+            note,
+            velocity,
+            hold_frames,
+            tail_frames,
+        } = *spec;
         Ok(dir.join(format!(
             "p{preset:03}-n{note}-v{velocity}-h{hold_frames}-t{tail_frames}-r{rate}{suffix}.wav"
         )))
     }
 
     /// A cached capture, if present and of the expected shape; anything else counts as missing.
-    pub fn load(&mut self, bank: &Path, preset: u8, spec: &NoteSpec, rate: u32, take: Take) -> Result<Option<Stereo>> {
+    pub fn load(
+        &mut self,
+        bank: &Path,
+        preset: u8,
+        spec: &NoteSpec,
+        rate: u32,
+        take: Take,
+    ) -> Result<Option<Stereo>> {
         let path = self.path(bank, preset, spec, rate, take)?;
         if !path.is_file() {
             return Ok(None);
@@ -73,18 +101,22 @@ impl Cache {
     ) -> Result<PathBuf> {
         let path = self.path(bank, preset, spec, audio.sample_rate, take)?;
         let dir = path.parent().expect("cache paths have a parent");
-        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create cache directory", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create cache directory", dir.display()))?;
         // Write-then-rename, so an interrupted run never leaves a truncated file under the real name.
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         wyrd_render::write_wav(&tmp, audio)?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot store capture", path.display()))?;
+        std::fs::rename(&tmp, &path)
+            .with_context(|| format!("{}: cannot store capture", path.display()))?;
         Ok(path)
     }
 }
 
 /// 64-bit FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -103,14 +135,38 @@ mod tests {
         let bank = dir.path().join("x.bank");
         std::fs::write(&bank, "amSynth\n").unwrap();
         let mut cache = Cache::new(dir.path().join("cache"));
-        let spec = NoteSpec { note: 60, velocity: 100, hold_frames: 3, tail_frames: 2 };
-        let audio = Stereo { left: vec![0.0, 0.5, -0.5, 1.0, 0.25], right: vec![0.1; 5], sample_rate: 48_000 };
-        assert!(cache.load(&bank, 7, &spec, 48_000, Take::Fresh).unwrap().is_none());
+        let spec = NoteSpec {
+            note: 60,
+            velocity: 100,
+            hold_frames: 3,
+            tail_frames: 2,
+        };
+        let audio = Stereo {
+            left: vec![0.0, 0.5, -0.5, 1.0, 0.25],
+            right: vec![0.1; 5],
+            sample_rate: 48_000,
+        };
+        assert!(cache
+            .load(&bank, 7, &spec, 48_000, Take::Fresh)
+            .unwrap()
+            .is_none());
         cache.store(&bank, 7, &spec, Take::Fresh, &audio).unwrap();
-        assert_eq!(cache.load(&bank, 7, &spec, 48_000, Take::Fresh).unwrap(), Some(audio));
-        assert!(cache.load(&bank, 7, &spec, 48_000, Take::NoiseShifted).unwrap().is_none());
-        assert!(cache.load(&bank, 8, &spec, 48_000, Take::Fresh).unwrap().is_none());
-        let longer = NoteSpec { tail_frames: 3, ..spec };
+        assert_eq!(
+            cache.load(&bank, 7, &spec, 48_000, Take::Fresh).unwrap(),
+            Some(audio)
+        );
+        assert!(cache
+            .load(&bank, 7, &spec, 48_000, Take::NoiseShifted)
+            .unwrap()
+            .is_none());
+        assert!(cache
+            .load(&bank, 8, &spec, 48_000, Take::Fresh)
+            .unwrap()
+            .is_none());
+        let longer = NoteSpec {
+            tail_frames: 3,
+            ..spec
+        };
         assert_ne!(
             cache.path(&bank, 7, &spec, 48_000, Take::Fresh).unwrap(),
             cache.path(&bank, 7, &longer, 48_000, Take::Fresh).unwrap()

@@ -2,13 +2,12 @@
 //!
 //! They are separate clients on purpose: the graph is then the chain sender → amSynth →
 //! recorder, which JACK runs in that order inside every cycle. A single client that both feeds
-//! and reads amSynth would form a cycle, which JACK2 breaks by delaying one edge by a period.
+//! and reads amSynth would close a loop, which JACK2 may break by delaying one edge by a period.
 //!
-//! Timing is in frames actually processed, counted by the sender and published to the recorder
-//! for the same cycle; JACK's own frame time is not used because under the dummy driver it jumps
-//! ahead when a cycle is late, although every client still processed exactly one period.
-//! The sender accepts a job at the start of some cycle (the job's frame 0) and writes each event
-//! at its exact frame within the cycle it falls into; the recorder copies exactly the frames
+//! Time is counted by the sender in frames it has processed and published to the recorder,
+//! which runs later in the same cycle; so both agree on every frame without depending on JACK's
+//! clock. The sender accepts a job at the start of some cycle (the job's frame 0) and writes each
+//! event at its exact frame within the cycle it falls into; the recorder copies exactly the frames
 //! `[record_from, record_from + record_len)` of that job. Any missed or late cycle is reported
 //! as a [`Glitch`] rather than silently shifting the audio.
 
@@ -33,15 +32,27 @@ pub struct MidiEvent {
 
 impl MidiEvent {
     pub fn note_on(frame: u32, note: u8, velocity: u8) -> Self {
-        MidiEvent { frame, bytes: [0x90, note & 0x7f, velocity & 0x7f], len: 3 }
+        MidiEvent {
+            frame,
+            bytes: [0x90, note & 0x7f, velocity & 0x7f],
+            len: 3,
+        }
     }
 
     pub fn note_off(frame: u32, note: u8) -> Self {
-        MidiEvent { frame, bytes: [0x80, note & 0x7f, 0], len: 3 }
+        MidiEvent {
+            frame,
+            bytes: [0x80, note & 0x7f, 0],
+            len: 3,
+        }
     }
 
     pub fn control(frame: u32, cc: u8, value: u8) -> Self {
-        MidiEvent { frame, bytes: [0xb0, cc & 0x7f, value & 0x7f], len: 3 }
+        MidiEvent {
+            frame,
+            bytes: [0xb0, cc & 0x7f, value & 0x7f],
+            len: 3,
+        }
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -175,7 +186,10 @@ impl jack::ProcessHandler for Sender {
             if at < 0 {
                 self.shared.fault(FAULT_LATE_EVENT);
             }
-            let raw = RawMidi { time: at.max(0) as u32, bytes: ev.bytes() };
+            let raw = RawMidi {
+                time: at.max(0) as u32,
+                bytes: ev.bytes(),
+            };
             if writer.write(&raw).is_err() {
                 self.shared.fault(FAULT_MIDI_WRITE);
             }
@@ -233,9 +247,8 @@ impl jack::ProcessHandler for Recorder {
 
 /// The sender and recorder clients, active for the life of a JACK server.
 pub struct Capturer {
-    // Dropping an AsyncClient deactivates and closes it; the recorder goes first so it never
-    // waits on a sender that is already gone.
-    recorder: jack::AsyncClient<Notifications, Recorder>,
+    // Only held so it keeps running; dropping an AsyncClient deactivates and closes it.
+    _recorder: jack::AsyncClient<Notifications, Recorder>,
     sender: jack::AsyncClient<Notifications, Sender>,
     shared: Arc<Shared>,
     midi_out: String,
@@ -259,15 +272,43 @@ impl Capturer {
         let right = rec_client.register_port("in_r", AudioIn::default())?;
         let midi_out = port.name()?;
         let (in_left, in_right) = (left.name()?, right.name()?);
-        let sender = Sender { port, shared: shared.clone(), pending: EventList::default(), next: 0, start: 0, frames: 0 };
-        let recorder = Recorder { left, right, shared: shared.clone() };
+        let sender = Sender {
+            port,
+            shared: shared.clone(),
+            pending: EventList::default(),
+            next: 0,
+            start: 0,
+            frames: 0,
+        };
+        let recorder = Recorder {
+            left,
+            right,
+            shared: shared.clone(),
+        };
         let sender = send_client
-            .activate_async(Notifications { shared: shared.clone() }, sender)
+            .activate_async(
+                Notifications {
+                    shared: shared.clone(),
+                },
+                sender,
+            )
             .context("cannot activate the MIDI sender client")?;
         let recorder = rec_client
-            .activate_async(Notifications { shared: shared.clone() }, recorder)
+            .activate_async(
+                Notifications {
+                    shared: shared.clone(),
+                },
+                recorder,
+            )
             .context("cannot activate the recorder client")?;
-        Ok(Capturer { recorder, sender, shared, midi_out, in_left, in_right })
+        Ok(Capturer {
+            _recorder: recorder,
+            sender,
+            shared,
+            midi_out,
+            in_left,
+            in_right,
+        })
     }
 
     /// A client handle for queries (ports, sample rate).
@@ -289,7 +330,11 @@ impl Capturer {
     /// inactive client, so this retries until `timeout`.
     pub fn connect(&self, midi_in: &str, left: &str, right: &str, timeout: Duration) -> Result<()> {
         let c = self.client();
-        let pairs = [(self.midi_out.as_str(), midi_in), (left, self.in_left.as_str()), (right, self.in_right.as_str())];
+        let pairs = [
+            (self.midi_out.as_str(), midi_in),
+            (left, self.in_left.as_str()),
+            (right, self.in_right.as_str()),
+        ];
         let deadline = Instant::now() + timeout;
         for (from, to) in pairs {
             loop {
@@ -313,12 +358,19 @@ impl Capturer {
     ///
     /// The job runs in JACK's freewheel mode: the graph runs as fast as the clients allow, and
     /// the server waits for every client in every cycle, so nothing is ever dropped. (In real
-    /// time the dummy driver on a busy machine produces dozens of xruns per second, each of which
+    /// time the dummy driver on a busy machine produced dozens of xruns per capture, each of which
     /// can leave a stale period in a port.) `check` is polled while waiting, e.g. "is amSynth
     /// still alive?".
-    pub fn run(&self, job: &Job, mut check: impl FnMut() -> Result<()>) -> Result<(Vec<f32>, Vec<f32>)> {
+    pub fn run(
+        &self,
+        job: &Job,
+        mut check: impl FnMut() -> Result<()>,
+    ) -> Result<(Vec<f32>, Vec<f32>)> {
         if job.events.len() > MAX_EVENTS {
-            bail!("a job has at most {MAX_EVENTS} MIDI events, got {}", job.events.len());
+            bail!(
+                "a job has at most {MAX_EVENTS} MIDI events, got {}",
+                job.events.len()
+            );
         }
         if job.events.windows(2).any(|w| w[0].frame > w[1].frame) {
             bail!("job events must be sorted by frame");
@@ -336,14 +388,19 @@ impl Capturer {
             rec.right = vec![0.0; len];
             rec.filled = 0;
         }
-        self.shared.record_from.store(job.record_from, Ordering::Relaxed);
-        self.shared.record_len.store(job.record_len, Ordering::Relaxed);
+        self.shared
+            .record_from
+            .store(job.record_from, Ordering::Relaxed);
+        self.shared
+            .record_len
+            .store(job.record_len, Ordering::Relaxed);
         self.shared.faults.store(0, Ordering::Relaxed);
+        let fw = Freewheel::start(self.client())?;
         self.shared.state.store(REQUESTED, Ordering::Release);
 
-        let fw = Freewheel::start(self.client())?;
         // Real time at worst (freewheel is typically 20x faster), plus slack for a slow start.
-        let seconds = f64::from(job.record_from + job.record_len) / f64::from(self.sample_rate().max(1));
+        let seconds =
+            f64::from(job.record_from + job.record_len) / f64::from(self.sample_rate().max(1));
         let deadline = Instant::now() + Duration::from_secs_f64(seconds * 2.0 + 10.0);
         let waited = loop {
             if self.shared.state.load(Ordering::Acquire) == DONE {
@@ -376,13 +433,6 @@ impl Capturer {
         let left = std::mem::take(&mut rec.left);
         let right = std::mem::take(&mut rec.right);
         Ok((left, right))
-    }
-
-    /// Close both clients (also done on drop).
-    pub fn close(self) {
-        let Capturer { recorder, sender, .. } = self;
-        let _ = recorder.deactivate();
-        let _ = sender.deactivate();
     }
 }
 

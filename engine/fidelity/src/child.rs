@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 
 /// The line every "is it installed?" error ends with.
-pub const INSTALL_HINT: &str = "install them with: apt-get install --no-install-recommends jackd2 amsynth";
+pub const INSTALL_HINT: &str =
+    "install them with: apt-get install --no-install-recommends jackd2 amsynth";
 
 /// How long a child gets to exit after SIGTERM before it is killed outright.
 const TERM_GRACE: Duration = Duration::from_secs(3);
@@ -27,7 +28,8 @@ pub struct ChildGuard {
 impl ChildGuard {
     /// Start `cmd` with stdout and stderr going to `log` (read back for error messages).
     pub fn spawn(what: &str, cmd: &mut Command, log: &Path) -> Result<Self> {
-        let out = File::create(log).with_context(|| format!("{}: cannot create log file", log.display()))?;
+        let out = File::create(log)
+            .with_context(|| format!("{}: cannot create log file", log.display()))?;
         let err = out.try_clone()?;
         cmd.stdin(Stdio::null()).stdout(out).stderr(err);
         // SAFETY: prctl is async-signal-safe and touches no memory of ours.
@@ -50,7 +52,11 @@ impl ChildGuard {
                 anyhow!("{what}: cannot start `{program}`: {e}")
             }
         })?;
-        Ok(ChildGuard { what: what.to_string(), child: Some(child), log: log.to_path_buf() })
+        Ok(ChildGuard {
+            what: what.to_string(),
+            child: Some(child),
+            log: log.to_path_buf(),
+        })
     }
 
     pub fn pid(&self) -> Option<u32> {
@@ -66,7 +72,11 @@ impl ChildGuard {
             None => Ok(()),
             Some(status) => {
                 self.child = None;
-                Err(anyhow!("{} exited unexpectedly ({status}); its output ends with:\n{}", self.what, self.log_tail()))
+                Err(anyhow!(
+                    "{} exited unexpectedly ({status}); its output ends with:\n{}",
+                    self.what,
+                    self.log_tail()
+                ))
             }
         }
     }
@@ -130,7 +140,8 @@ impl TempDir {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!("{prefix}-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&path).with_context(|| format!("{}: cannot create", path.display()))?;
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("{}: cannot create", path.display()))?;
         Ok(TempDir { path })
     }
 
@@ -152,16 +163,28 @@ mod tests {
     #[test]
     fn a_missing_program_names_the_packages_to_install() {
         let dir = TempDir::new("wyrd-fidelity-child-test").unwrap();
-        let err = ChildGuard::spawn("jackd", &mut Command::new("wyrd-no-such-program"), &dir.path().join("log"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("not found") && err.contains(INSTALL_HINT), "{err}");
+        let err = ChildGuard::spawn(
+            "jackd",
+            &mut Command::new("wyrd-no-such-program"),
+            &dir.path().join("log"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("not found") && err.contains(INSTALL_HINT),
+            "{err}"
+        );
     }
 
     #[test]
     fn stop_terminates_and_reaps() {
         let dir = TempDir::new("wyrd-fidelity-child-test").unwrap();
-        let mut child = ChildGuard::spawn("sleep", Command::new("sleep").arg("30"), &dir.path().join("log")).unwrap();
+        let mut child = ChildGuard::spawn(
+            "sleep",
+            Command::new("sleep").arg("30"),
+            &dir.path().join("log"),
+        )
+        .unwrap();
         let pid = child.pid().unwrap();
         assert!(child.check_alive().is_ok());
         let t = Instant::now();
@@ -174,8 +197,12 @@ mod tests {
     #[test]
     fn an_exited_child_reports_its_output() {
         let dir = TempDir::new("wyrd-fidelity-child-test").unwrap();
-        let mut child =
-            ChildGuard::spawn("sh", Command::new("sh").args(["-c", "echo broken >&2; exit 3"]), &dir.path().join("log")).unwrap();
+        let mut child = ChildGuard::spawn(
+            "sh",
+            Command::new("sh").args(["-c", "echo broken >&2; exit 3"]),
+            &dir.path().join("log"),
+        )
+        .unwrap();
         let deadline = Instant::now() + Duration::from_secs(5);
         let err = loop {
             match child.check_alive() {
@@ -184,6 +211,9 @@ mod tests {
                 Ok(()) => thread::sleep(Duration::from_millis(5)),
             }
         };
-        assert!(err.contains("exited unexpectedly") && err.contains("broken"), "{err}");
+        assert!(
+            err.contains("exited unexpectedly") && err.contains("broken"),
+            "{err}"
+        );
     }
 }

@@ -27,7 +27,11 @@ impl JackServer {
     pub fn start(sample_rate: u32, period: u32, log_dir: &Path) -> Result<Self> {
         use std::sync::atomic::{AtomicU32, Ordering};
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let name = format!("wyrd-fidelity-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "wyrd-fidelity-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
         let mut cmd = Command::new("jackd");
         cmd.args(["--no-realtime", "-n", &name, "-d", "dummy"])
             .args(["-r", &sample_rate.to_string(), "-p", &period.to_string()])
@@ -61,7 +65,9 @@ impl JackServer {
             self.child.check_alive()?;
             // Opening a client is the only reliable readiness test: the socket appears before the
             // server accepts connections.
-            if let Ok((probe, _)) = jack::Client::new("wyrd-fidelity-probe", jack::ClientOptions::NO_START_SERVER) {
+            if let Ok((probe, _)) =
+                jack::Client::new("wyrd-fidelity-probe", jack::ClientOptions::NO_START_SERVER)
+            {
                 drop(probe);
                 return Ok(());
             }

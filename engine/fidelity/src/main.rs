@@ -76,15 +76,30 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<()> {
-    let playing = Playing { velocity: cli.velocity, hold: cli.hold, tail: cli.tail };
-    let mut captures = Captures::new(cli.cache.clone().unwrap_or_else(default_cache_dir), cli.refresh);
+    let playing = Playing {
+        velocity: cli.velocity,
+        hold: cli.hold,
+        tail: cli.tail,
+    };
+    let mut captures = Captures::new(
+        cli.cache.clone().unwrap_or_else(default_cache_dir),
+        cli.refresh,
+    );
     if let (Some(bank), Some(preset)) = (&cli.bank, cli.preset) {
-        return single(bank, preset, cli.note, &playing, cli.wav_dir.as_deref(), &mut captures);
+        return single(
+            bank,
+            preset,
+            cli.note,
+            &playing,
+            cli.wav_dir.as_deref(),
+            &mut captures,
+        );
     }
 
     let dir = match &cli.banks {
         Some(d) => d.clone(),
-        None => wyrd_bank::banks_dir().context("no amSynth bank directory found; run `./setup.sh banks` or pass --banks")?,
+        None => wyrd_bank::banks_dir()
+            .context("no amSynth bank directory found; run `./setup.sh banks` or pass --banks")?,
     };
     let bank_files = wyrd_bank::debian_bank_files(&dir);
     if bank_files.is_empty() {
@@ -107,9 +122,11 @@ fn run(cli: &Cli) -> Result<()> {
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(out, report.to_markdown()).with_context(|| format!("{}: cannot write", out.display()))?;
+        std::fs::write(out, report.to_markdown())
+            .with_context(|| format!("{}: cannot write", out.display()))?;
         let csv = out.with_extension("csv");
-        std::fs::write(&csv, report.to_csv()).with_context(|| format!("{}: cannot write", csv.display()))?;
+        std::fs::write(&csv, report.to_csv())
+            .with_context(|| format!("{}: cannot write", csv.display()))?;
         eprintln!("wrote {} and {}", out.display(), csv.display());
     }
     Ok(())
@@ -125,9 +142,15 @@ fn single(
 ) -> Result<()> {
     let spec = playing.spec(note)?;
     let s = run_single(bank, preset, &spec, captures)?;
-    println!("{}#{preset} {:?} note {note}: mel-LSD wyrd vs amSynth = {:.3} dB", bank_label(bank), s.name, s.distance);
+    println!(
+        "{}#{preset} {:?} note {note}: mel-LSD wyrd vs amSynth = {:.3} dB",
+        bank_label(bank),
+        s.name,
+        s.distance
+    );
     if let Some(dir) = wav_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create", dir.display()))?;
         let stem = format!("{}-p{preset:03}-n{note}", bank_label(bank));
         for (who, audio) in [("amsynth", &s.amsynth), ("wyrd", &s.wyrd)] {
             let path = dir.join(format!("{stem}-{who}.wav"));

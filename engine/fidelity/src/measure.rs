@@ -16,6 +16,9 @@ use crate::selection::{between_pairs, select, BankPresets};
 /// The sample rate of every capture and render.
 pub const SAMPLE_RATE: u32 = 48_000;
 
+/// Longest note (hold + tail) a capture may take; amSynth renders ~20x real time in freewheel.
+const MAX_SECONDS: f64 = 600.0;
+
 /// What to play on each preset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Playing {
@@ -29,13 +32,33 @@ pub struct Playing {
 impl Playing {
     pub fn spec(&self, note: u8) -> Result<NoteSpec> {
         if note > 127 || !(1..=127).contains(&self.velocity) {
-            bail!("note {note} / velocity {} out of MIDI range (velocity 0 is a note-off)", self.velocity);
+            bail!(
+                "note {note} / velocity {} out of MIDI range (velocity 0 is a note-off)",
+                self.velocity
+            );
         }
-        if !(self.hold > 0.0 && self.hold.is_finite() && self.tail >= 0.0 && self.tail.is_finite()) {
-            bail!("hold must be > 0 s and tail ≥ 0 s (got {} / {})", self.hold, self.tail);
+        if !(self.hold > 0.0 && self.hold.is_finite() && self.tail >= 0.0 && self.tail.is_finite())
+        {
+            bail!(
+                "hold must be > 0 s and tail ≥ 0 s (got {} / {})",
+                self.hold,
+                self.tail
+            );
+        }
+        if self.hold + self.tail > MAX_SECONDS {
+            bail!("hold + tail must be at most {MAX_SECONDS} s");
         }
         let frames = |s: f64| (s * f64::from(SAMPLE_RATE)).round() as u32;
-        Ok(NoteSpec { note, velocity: self.velocity, hold_frames: frames(self.hold), tail_frames: frames(self.tail) })
+        let spec = NoteSpec {
+            note,
+            velocity: self.velocity,
+            hold_frames: frames(self.hold),
+            tail_frames: frames(self.tail),
+        };
+        if spec.hold_frames == 0 {
+            bail!("hold {} s is shorter than one frame", self.hold);
+        }
+        Ok(spec)
     }
 }
 
@@ -52,11 +75,26 @@ pub struct Captures {
 impl Captures {
     /// `refresh`: ignore cached captures and render everything again.
     pub fn new(cache_dir: impl Into<PathBuf>, refresh: bool) -> Self {
-        Captures { cache: Cache::new(cache_dir), rig: None, refresh, rendered: 0, cached: 0 }
+        Captures {
+            cache: Cache::new(cache_dir),
+            rig: None,
+            refresh,
+            rendered: 0,
+            cached: 0,
+        }
     }
 
-    pub fn get(&mut self, bank: &Path, preset: usize, spec: &NoteSpec, take: Take) -> Result<Stereo> {
-        let preset = u8::try_from(preset).ok().filter(|p| *p < 128).context("preset index above 127")?;
+    pub fn get(
+        &mut self,
+        bank: &Path,
+        preset: usize,
+        spec: &NoteSpec,
+        take: Take,
+    ) -> Result<Stereo> {
+        let preset = u8::try_from(preset)
+            .ok()
+            .filter(|p| *p < 128)
+            .context("preset index above 127")?;
         if !self.refresh {
             if let Some(s) = self.cache.load(bank, preset, spec, SAMPLE_RATE, take)? {
                 self.cached += 1;
@@ -65,11 +103,19 @@ impl Captures {
         }
         let rig = match self.rig.as_mut() {
             Some(r) => r,
-            None => self.rig.insert(Rig::start(RigOptions { sample_rate: SAMPLE_RATE, ..RigOptions::default() })?),
+            None => self.rig.insert(Rig::start(RigOptions {
+                sample_rate: SAMPLE_RATE,
+                ..RigOptions::default()
+            })?),
         };
         let audio = rig.capture(bank, preset, spec, take)?;
-        check_audio(&audio)
-            .with_context(|| format!("amSynth's output for {} preset {preset} note {}", bank.display(), spec.note))?;
+        check_audio(&audio).with_context(|| {
+            format!(
+                "amSynth's output for {} preset {preset} note {}",
+                bank.display(),
+                spec.note
+            )
+        })?;
         self.cache.store(bank, preset, spec, take, &audio)?;
         self.rendered += 1;
         Ok(audio)
@@ -118,7 +164,9 @@ pub fn uses_noise(patch: &Patch) -> bool {
     // Mixer: osc1 gain (1−r)(1−m)/2, osc2 gain (1−r)(1+m)/2, plus r·osc1·osc2.
     let osc1_heard = ring > 0.0 || mix < 1.0;
     let osc2_heard = ring > 0.0 || mix > -1.0;
-    let lfo_used = v(ParamId::FreqModAmount) > 0.0 || v(ParamId::FilterModAmount) > -1.0 || v(ParamId::AmpModAmount) > -1.0;
+    let lfo_used = v(ParamId::FreqModAmount) > 0.0
+        || v(ParamId::FilterModAmount) > -1.0
+        || v(ParamId::AmpModAmount) > -1.0;
     (noisy(v(ParamId::Osc1Waveform)) && osc1_heard)
         || (noisy(v(ParamId::Osc2Waveform)) && osc2_heard)
         || (noisy(v(ParamId::LfoWaveform)) && lfo_used)
@@ -126,8 +174,13 @@ pub fn uses_noise(patch: &Patch) -> bool {
 
 /// A bank file's display name: `BriansBank01.amSynth.bank` → `BriansBank01`.
 pub fn bank_label(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    name.trim_end_matches(".bank").trim_end_matches(".amSynth").to_string()
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.trim_end_matches(".bank")
+        .trim_end_matches(".amSynth")
+        .to_string()
 }
 
 /// Read every bank in `files`.
@@ -135,9 +188,16 @@ pub fn read_banks(files: &[PathBuf]) -> Result<Vec<BankPresets>> {
     files
         .iter()
         .map(|f| {
-            let bank = wyrd_bank::read_bank(f).with_context(|| format!("{}: cannot read bank", f.display()))?;
-            let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            Ok(BankPresets { name, presets: bank.presets })
+            let bank = wyrd_bank::read_bank(f)
+                .with_context(|| format!("{}: cannot read bank", f.display()))?;
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok(BankPresets {
+                name,
+                presets: bank.presets,
+            })
         })
         .collect()
 }
@@ -165,9 +225,16 @@ pub fn run_report(job: &ReportJob, captures: &mut Captures) -> Result<Report> {
     let banks = read_banks(&job.bank_files)?;
     let picks = select(&banks, job.count, job.seed);
     if picks.len() < 2 {
-        bail!("only {} preset(s) selected; need at least 2 for the between-presets baseline", picks.len());
+        bail!(
+            "only {} preset(s) selected; need at least 2 for the between-presets baseline",
+            picks.len()
+        );
     }
-    let specs: Vec<NoteSpec> = job.notes.iter().map(|&n| job.playing.spec(n)).collect::<Result<_>>()?;
+    let specs: Vec<NoteSpec> = job
+        .notes
+        .iter()
+        .map(|&n| job.playing.spec(n))
+        .collect::<Result<_>>()?;
     let mut mel = MelLsd::new(SAMPLE_RATE)?;
     let started = Instant::now();
     let total = picks.len() * specs.len();
@@ -193,7 +260,12 @@ pub fn run_report(job: &ReportJob, captures: &mut Captures) -> Result<Report> {
             let itself = match self_take(patch).filter(|_| job.with_self) {
                 Some(take) => {
                     let again = captures.get(file, pick.preset, spec, take)?;
-                    Some(mel.distance(&ams.left, &again.left)?)
+                    if take == Take::NoiseShifted && again == ams {
+                        // The silent note ended before drawing any noise: no second realisation.
+                        None
+                    } else {
+                        Some(mel.distance(&ams.left, &again.left)?)
+                    }
                 }
                 None => None,
             };
@@ -207,6 +279,7 @@ pub fn run_report(job: &ReportJob, captures: &mut Captures) -> Result<Report> {
                 note: spec.note,
                 wyrd: d,
                 itself,
+                noisy: uses_noise(patch),
             });
             reference[s].push(ams.left);
         }
@@ -233,7 +306,11 @@ pub fn run_report(job: &ReportJob, captures: &mut Captures) -> Result<Report> {
         tail: job.playing.tail,
         sample_rate: SAMPLE_RATE,
     };
-    Ok(Report { settings, rows, between })
+    Ok(Report {
+        settings,
+        rows,
+        between,
+    })
 }
 
 /// One preset and note, for listening and debugging.
@@ -244,14 +321,29 @@ pub struct Single {
     pub distance: f64,
 }
 
-pub fn run_single(bank: &Path, preset: usize, spec: &NoteSpec, captures: &mut Captures) -> Result<Single> {
-    let b = wyrd_bank::read_bank(bank).with_context(|| format!("{}: cannot read bank", bank.display()))?;
+pub fn run_single(
+    bank: &Path,
+    preset: usize,
+    spec: &NoteSpec,
+    captures: &mut Captures,
+) -> Result<Single> {
+    let b = wyrd_bank::read_bank(bank)
+        .with_context(|| format!("{}: cannot read bank", bank.display()))?;
     // amSynth pads a bank to 128 with defaults; so does `program`.
-    let patch = b.program(preset).with_context(|| format!("no preset {preset} (a bank holds 0..=127)"))?;
+    let patch = b
+        .program(preset)
+        .with_context(|| format!("no preset {preset} (a bank holds 0..=127)"))?;
     let amsynth = captures.get(bank, preset, spec, Take::Fresh)?;
     let wyrd = render_wyrd(&patch, spec);
-    let distance = MelLsd::new(SAMPLE_RATE)?.distance(&amsynth.left, &wyrd.left).unwrap_or(f64::NAN);
-    Ok(Single { name: patch.name, amsynth, wyrd, distance })
+    let distance = MelLsd::new(SAMPLE_RATE)?
+        .distance(&amsynth.left, &wyrd.left)
+        .unwrap_or(f64::NAN);
+    Ok(Single {
+        name: patch.name,
+        amsynth,
+        wyrd,
+        distance,
+    })
 }
 
 #[cfg(test)]
@@ -271,28 +363,82 @@ mod tests {
         use ParamId::*;
         assert!(!uses_noise(&Patch::default()));
         assert!(uses_noise(&patch(&[(Osc1Waveform, 3.0)])));
-        assert!(!uses_noise(&patch(&[(Osc1Waveform, 3.0), (OscMix, 1.0)])), "osc1 mixed out");
-        assert!(uses_noise(&patch(&[(Osc1Waveform, 3.0), (OscMix, 1.0), (OscMixMode, 0.5)])), "ring mod");
+        assert!(
+            !uses_noise(&patch(&[(Osc1Waveform, 3.0), (OscMix, 1.0)])),
+            "osc1 mixed out"
+        );
+        assert!(
+            uses_noise(&patch(&[
+                (Osc1Waveform, 3.0),
+                (OscMix, 1.0),
+                (OscMixMode, 0.5)
+            ])),
+            "ring mod"
+        );
         assert!(uses_noise(&patch(&[(Osc2Waveform, 4.0)])));
-        assert!(!uses_noise(&patch(&[(LfoWaveform, 3.0)])), "LFO routed nowhere");
-        assert!(uses_noise(&patch(&[(LfoWaveform, 4.0), (AmpModAmount, -0.5)])));
+        assert!(
+            !uses_noise(&patch(&[(LfoWaveform, 3.0)])),
+            "LFO routed nowhere"
+        );
+        assert!(uses_noise(&patch(&[
+            (LfoWaveform, 4.0),
+            (AmpModAmount, -0.5)
+        ])));
     }
 
     #[test]
     fn self_take_avoids_state_the_other_key_would_change() {
         use ParamId::*;
         assert_eq!(self_take(&Patch::default()), Some(Take::Repeat));
-        assert_eq!(self_take(&patch(&[(Osc1Waveform, 3.0)])), Some(Take::NoiseShifted));
-        assert_eq!(self_take(&patch(&[(Osc1Waveform, 3.0), (KeyboardMode, 1.0)])), None);
-        assert_eq!(self_take(&patch(&[(Osc1Waveform, 3.0), (PortamentoTime, 0.2)])), None);
+        assert_eq!(
+            self_take(&patch(&[(Osc1Waveform, 3.0)])),
+            Some(Take::NoiseShifted)
+        );
+        assert_eq!(
+            self_take(&patch(&[(Osc1Waveform, 3.0), (KeyboardMode, 1.0)])),
+            None
+        );
+        assert_eq!(
+            self_take(&patch(&[(Osc1Waveform, 3.0), (PortamentoTime, 0.2)])),
+            None
+        );
     }
 
     #[test]
     fn note_timing_is_rounded_to_frames() {
-        let p = Playing { velocity: 100, hold: 2.0, tail: 1.0 };
-        assert_eq!(p.spec(60).unwrap(), NoteSpec { note: 60, velocity: 100, hold_frames: 96_000, tail_frames: 48_000 });
+        let p = Playing {
+            velocity: 100,
+            hold: 2.0,
+            tail: 1.0,
+        };
+        assert_eq!(
+            p.spec(60).unwrap(),
+            NoteSpec {
+                note: 60,
+                velocity: 100,
+                hold_frames: 96_000,
+                tail_frames: 48_000
+            }
+        );
         assert!(p.spec(128).is_err());
-        assert!(Playing { velocity: 0, ..p.clone() }.spec(60).is_err());
-        assert!(Playing { hold: 0.0, ..p }.spec(60).is_err());
+        assert!(Playing {
+            velocity: 0,
+            ..p.clone()
+        }
+        .spec(60)
+        .is_err());
+        assert!(Playing {
+            hold: 0.0,
+            ..p.clone()
+        }
+        .spec(60)
+        .is_err());
+        assert!(Playing {
+            hold: 1e-6,
+            ..p.clone()
+        }
+        .spec(60)
+        .is_err());
+        assert!(Playing { tail: 1e4, ..p }.spec(60).is_err());
     }
 }

@@ -31,6 +31,8 @@ pub struct Row {
     pub wyrd: f64,
     /// mel-LSD (dB) of amSynth's second render against its first (`None`: not measured).
     pub itself: Option<f64>,
+    /// The preset audibly uses amSynth's noise generator.
+    pub noisy: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +48,8 @@ pub struct Summary {
     pub wyrd: f64,
     pub between: f64,
     pub itself: f64,
+    /// Over noise presets only: the floor no noise generator other than amSynth's can beat.
+    pub itself_noisy: f64,
     /// `wyrd / between`; the goal is ≤ [`GOAL_RATIO`].
     pub ratio: f64,
 }
@@ -53,7 +57,10 @@ pub struct Summary {
 /// Median, with NaN counted as worse than any number (a broken render must never improve
 /// it); NaN for no values.
 pub fn median(values: impl IntoIterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = values.into_iter().map(|x| if x.is_nan() { f64::INFINITY } else { x }).collect();
+    let mut v: Vec<f64> = values
+        .into_iter()
+        .map(|x| if x.is_nan() { f64::INFINITY } else { x })
+        .collect();
     if v.is_empty() {
         return f64::NAN;
     }
@@ -71,26 +78,73 @@ impl Report {
         let wyrd = median(self.rows.iter().map(|r| r.wyrd));
         let between = median(self.between.iter().copied());
         let itself = median(self.rows.iter().filter_map(|r| r.itself));
-        Summary { wyrd, between, itself, ratio: wyrd / between }
+        let itself_noisy = median(
+            self.rows
+                .iter()
+                .filter(|r| r.noisy)
+                .filter_map(|r| r.itself),
+        );
+        Summary {
+            wyrd,
+            between,
+            itself,
+            itself_noisy,
+            ratio: wyrd / between,
+        }
     }
 
     /// Worst (largest distance, NaN first) to best.
     pub fn worst_first(&self) -> Vec<&Row> {
-        let key = |r: &Row| if r.wyrd.is_nan() { f64::INFINITY } else { r.wyrd };
+        let key = |r: &Row| {
+            if r.wyrd.is_nan() {
+                f64::INFINITY
+            } else {
+                r.wyrd
+            }
+        };
         let mut rows: Vec<&Row> = self.rows.iter().collect();
-        rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then_with(|| (&a.bank, a.preset, a.note).cmp(&(&b.bank, b.preset, b.note))));
+        rows.sort_by(|a, b| {
+            key(b)
+                .total_cmp(&key(a))
+                .then_with(|| (&a.bank, a.preset, a.note).cmp(&(&b.bank, b.preset, b.note)))
+        });
         rows
     }
 
     fn summary_lines(&self) -> Vec<(String, String)> {
         let s = self.summary();
-        let verdict = if s.ratio <= GOAL_RATIO { "met" } else { "not met" };
+        let verdict = if s.ratio <= GOAL_RATIO {
+            "met"
+        } else {
+            "not met"
+        };
         vec![
-            ("median mel-LSD wyrd vs amSynth".into(), format!("{:.3} dB ({} renders)", s.wyrd, self.rows.len())),
-            ("median mel-LSD between presets (amSynth)".into(), format!("{:.3} dB ({} pairs)", s.between, self.between.len())),
+            (
+                "median mel-LSD wyrd vs amSynth".into(),
+                format!("{:.3} dB ({} renders)", s.wyrd, self.rows.len()),
+            ),
+            (
+                "median mel-LSD between presets (amSynth)".into(),
+                format!("{:.3} dB ({} pairs)", s.between, self.between.len()),
+            ),
             (
                 "median mel-LSD amSynth vs itself".into(),
-                format!("{:.3} dB ({} renders)", s.itself, self.rows.iter().filter(|r| r.itself.is_some()).count()),
+                format!(
+                    "{:.3} dB ({} renders)",
+                    s.itself,
+                    self.rows.iter().filter(|r| r.itself.is_some()).count()
+                ),
+            ),
+            (
+                "  … noise presets only".into(),
+                format!(
+                    "{:.3} dB ({} renders)",
+                    s.itself_noisy,
+                    self.rows
+                        .iter()
+                        .filter(|r| r.noisy && r.itself.is_some())
+                        .count()
+                ),
             ),
             (
                 "ratio wyrd / between".into(),
@@ -102,17 +156,22 @@ impl Report {
     /// A plain-text table for the terminal.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{:>4}  {:<22} {:<24} {:>4} {:>9} {:>9}", "rank", "preset", "name", "note", "mel-LSD", "self");
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<22} {:<24} {:>4} {:>9} {:>9} {:>5}",
+            "rank", "preset", "name", "note", "mel-LSD", "self", "noise"
+        );
         for (i, r) in self.worst_first().iter().enumerate() {
             let _ = writeln!(
                 out,
-                "{:>4}  {:<22} {:<24} {:>4} {:>9.3} {:>9}",
+                "{:>4}  {:<22} {:<24} {:>4} {:>9.3} {:>9} {:>5}",
                 i + 1,
                 format!("{}#{}", r.bank, r.preset),
                 truncate(&r.name, 24),
                 r.note,
                 r.wyrd,
-                opt(r.itself)
+                opt(r.itself),
+                yes(r.noisy)
             );
         }
         out.push('\n');
@@ -149,31 +208,51 @@ impl Report {
         for (k, v) in self.summary_lines() {
             let _ = writeln!(out, "| {k} | {v} |");
         }
-        let _ = writeln!(out, "\n## Presets, worst first\n\n| rank | preset | name | note | mel-LSD (dB) | self (dB) |");
-        let _ = writeln!(out, "|---:|---|---|---:|---:|---:|");
+        let _ = writeln!(out, "\n## Presets, worst first\n\n| rank | preset | name | note | mel-LSD (dB) | self (dB) | noise |");
+        let _ = writeln!(out, "|---:|---|---|---:|---:|---:|---|");
         for (i, r) in self.worst_first().iter().enumerate() {
             let _ = writeln!(
                 out,
-                "| {} | {}#{} | {} | {} | {:.3} | {} |",
+                "| {} | {}#{} | {} | {} | {:.3} | {} | {} |",
                 i + 1,
                 r.bank,
                 r.preset,
                 r.name.replace('|', "\\|"),
                 r.note,
                 r.wyrd,
-                opt(r.itself)
+                opt(r.itself),
+                yes(r.noisy)
             );
         }
         out
     }
 
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("bank,preset,name,note,mel_lsd_wyrd_vs_amsynth,mel_lsd_amsynth_vs_itself\n");
+        let mut out = String::from(
+            "bank,preset,name,note,mel_lsd_wyrd_vs_amsynth,mel_lsd_amsynth_vs_itself,noise\n",
+        );
         for r in self.worst_first() {
             let itself = r.itself.map(|d| format!("{d:.6}")).unwrap_or_default();
-            let _ = writeln!(out, "{},{},{},{},{:.6},{itself}", csv_field(&r.bank), r.preset, csv_field(&r.name), r.note, r.wyrd);
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{:.6},{itself},{}",
+                csv_field(&r.bank),
+                r.preset,
+                csv_field(&r.name),
+                r.note,
+                r.wyrd,
+                yes(r.noisy)
+            );
         }
         out
+    }
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        ""
     }
 }
 
@@ -202,7 +281,15 @@ mod tests {
     use super::*;
 
     fn row(preset: usize, wyrd: f64) -> Row {
-        Row { bank: "B".into(), preset, name: format!("n{preset}"), note: 60, wyrd, itself: Some(0.5) }
+        Row {
+            bank: "B".into(),
+            preset,
+            name: format!("n{preset}"),
+            note: 60,
+            wyrd,
+            itself: Some(0.5),
+            noisy: false,
+        }
     }
 
     fn report(rows: Vec<Row>, between: Vec<f64>) -> Report {
@@ -216,7 +303,11 @@ mod tests {
             tail: 1.0,
             sample_rate: 48_000,
         };
-        Report { settings, rows, between }
+        Report {
+            settings,
+            rows,
+            between,
+        }
     }
 
     #[test]
@@ -229,14 +320,19 @@ mod tests {
 
     #[test]
     fn rows_are_sorted_worst_first_and_summary_is_consistent() {
-        let r = report(vec![row(0, 1.0), row(1, f64::NAN), row(2, 5.0), row(3, 2.0)], vec![10.0, 20.0, 30.0]);
+        let r = report(
+            vec![row(0, 1.0), row(1, f64::NAN), row(2, 5.0), row(3, 2.0)],
+            vec![10.0, 20.0, 30.0],
+        );
         let order: Vec<usize> = r.worst_first().iter().map(|r| r.preset).collect();
         assert_eq!(order, [1, 2, 3, 0]);
         let s = r.summary();
         assert_eq!(s.between, 20.0);
         assert_eq!(s.wyrd, 3.5);
         assert_eq!(s.ratio, 3.5 / 20.0);
-        assert!(r.to_markdown().contains("| 1 | B#1 | n1 | 60 | NaN | 0.500 |"));
+        assert!(r
+            .to_markdown()
+            .contains("| 1 | B#1 | n1 | 60 | NaN | 0.500 |  |"));
     }
 
     #[test]
@@ -244,6 +340,12 @@ mod tests {
         let mut a = row(0, 1.0);
         a.name = "Pad, \"warm\"".into();
         let csv = report(vec![a], vec![1.0]).to_csv();
-        assert!(csv.lines().nth(1).unwrap().starts_with("B,0,\"Pad, \"\"warm\"\"\",60,1.000000"), "{csv}");
+        assert!(
+            csv.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("B,0,\"Pad, \"\"warm\"\"\",60,1.000000"),
+            "{csv}"
+        );
     }
 }

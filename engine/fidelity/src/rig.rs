@@ -40,12 +40,20 @@ pub struct RigOptions {
 
 impl Default for RigOptions {
     fn default() -> Self {
-        RigOptions { sample_rate: 48_000, period: 256, attempts: 3, preroll_seconds: 0.125 }
+        RigOptions {
+            sample_rate: 48_000,
+            period: 256,
+            attempts: 3,
+            preroll_seconds: 0.125,
+        }
     }
 }
 
 /// MIDI CC 120.
 const ALL_SOUND_OFF: u8 = 120;
+
+/// How long the silent note of [`Take::NoiseShifted`] may run.
+const NOISE_SHIFT_SECONDS: f64 = 1.0;
 
 /// Which rendering of a note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,7 +66,8 @@ pub enum Take {
     Repeat,
     /// Like `Fresh`, but the noise generator is first advanced by a silent note on another key
     /// (an octave away): another noise realisation with everything else unchanged — provided
-    /// the preset is polyphonic and without portamento. Otherwise the other key would change
+    /// the preset is polyphonic and without portamento, and the silent note lasts long enough
+    /// to draw from the generator (a slow sample-and-hold LFO with a short release does not). Otherwise the other key would change
     /// what is measured (the shared mono voice; the glide from the last note's pitch), so such
     /// presets have no noise baseline.
     NoiseShifted,
@@ -79,6 +88,8 @@ impl NoteSpec {
     }
 }
 
+/// Not `Send`, deliberately: its child processes are tied to the lifetime of the thread that
+/// started them (see [`crate::child::ChildGuard`]), so the rig stays on that thread.
 pub struct Rig {
     // Field order is drop order: clients close before their server stops.
     capturer: Capturer,
@@ -108,7 +119,15 @@ impl Rig {
                 opts.period
             );
         }
-        Ok(Rig { capturer, server, home, bank_copies: HashMap::new(), opts, synths_started: 0, _lock: lock })
+        Ok(Rig {
+            capturer,
+            server,
+            home,
+            bank_copies: HashMap::new(),
+            opts,
+            synths_started: 0,
+            _lock: lock,
+        })
     }
 
     pub fn sample_rate(&self) -> u32 {
@@ -127,15 +146,30 @@ impl Rig {
     /// Frames of silence before the note-on: whole periods, so the note-on falls on a cycle
     /// start and amSynth's 64-frame control blocks line up with the note as in an offline render.
     pub fn preroll(&self) -> u32 {
-        let frames = (self.opts.preroll_seconds * f64::from(self.opts.sample_rate)).ceil() as u32;
+        self.seconds_in_periods(self.opts.preroll_seconds)
+    }
+
+    /// At least `seconds`, as whole periods (at least one).
+    fn seconds_in_periods(&self, seconds: f64) -> u32 {
+        let frames = (seconds * f64::from(self.opts.sample_rate)).ceil() as u32;
         frames.div_ceil(self.opts.period).max(1) * self.opts.period
     }
 
     /// Play one note on `preset` of `bank`; sample 0 is the frame at which the note-on took effect.
-    pub fn capture(&mut self, bank: &Path, preset: u8, spec: &NoteSpec, take: Take) -> Result<Stereo> {
+    pub fn capture(
+        &mut self,
+        bank: &Path,
+        preset: u8,
+        spec: &NoteSpec,
+        take: Take,
+    ) -> Result<Stereo> {
         let job = self.note_job(spec, take);
         self.run_job(bank, preset, &job).with_context(|| {
-            format!("amSynth capture ({take:?}) of {} preset {preset} note {}", bank.display(), spec.note)
+            format!(
+                "amSynth capture ({take:?}) of {} preset {preset} note {}",
+                bank.display(),
+                spec.note
+            )
         })
     }
 
@@ -146,19 +180,29 @@ impl Rig {
         let on = match take {
             Take::Fresh | Take::Repeat => p,
             Take::NoiseShifted => {
-                let other = if spec.note >= 12 { spec.note - 12 } else { spec.note + 12 };
+                let other = if spec.note >= 12 {
+                    spec.note - 12
+                } else {
+                    spec.note + 12
+                };
                 // Note-on and note-off in the same frame: that voice's envelope releases from 0,
                 // so it runs (drawing noise) for its release time while adding exact zeros.
-                // All-sound-off then stops it in case the release is long.
+                // All-sound-off stops it after at most a second, which lets a sample-and-hold
+                // LFO down to ~1 Hz draw at least once (if the release lasts that long).
+                let stop = p + self.seconds_in_periods(NOISE_SHIFT_SECONDS);
                 events.push(MidiEvent::note_on(p, other, spec.velocity));
                 events.push(MidiEvent::note_off(p, other));
-                events.push(MidiEvent::control(2 * p, ALL_SOUND_OFF, 0));
-                3 * p
+                events.push(MidiEvent::control(stop, ALL_SOUND_OFF, 0));
+                stop + p
             }
         };
         events.push(MidiEvent::note_on(on, spec.note, spec.velocity));
         events.push(MidiEvent::note_off(on + spec.hold_frames, spec.note));
-        Job { events, record_from: on, record_len: spec.frames() }
+        Job {
+            events,
+            record_from: on,
+            record_len: spec.frames(),
+        }
     }
 
     /// Start a fresh amSynth on `preset` of `bank`, play `job` into it, record, stop it.
@@ -170,17 +214,41 @@ impl Rig {
             attempt += 1;
             self.synths_started += 1;
             let name = format!("amsynth-{}", self.synths_started);
-            let Rig { capturer, server, home, opts, .. } = self;
+            let Rig {
+                capturer,
+                server,
+                home,
+                opts,
+                ..
+            } = self;
             server.check_alive()?;
-            let mut synth = Amsynth::start(capturer.client(), &name, &bank, preset, home.path(), server.name())?;
-            capturer.connect(&synth.midi_in(), &synth.left_out(), &synth.right_out(), CONNECT_TIMEOUT)?;
+            let mut synth = Amsynth::start(
+                capturer.client(),
+                &name,
+                &bank,
+                preset,
+                home.path(),
+                server.name(),
+            )?;
+            capturer.connect(
+                &synth.midi_in(),
+                &synth.left_out(),
+                &synth.right_out(),
+                CONNECT_TIMEOUT,
+            )?;
             let result = capturer.run(job, || {
                 synth.check_alive()?;
                 server.check_alive()
             });
             synth.stop();
             match result {
-                Ok((left, right)) => return Ok(Stereo { left, right, sample_rate: opts.sample_rate }),
+                Ok((left, right)) => {
+                    return Ok(Stereo {
+                        left,
+                        right,
+                        sample_rate: opts.sample_rate,
+                    })
+                }
                 Err(e) if e.is::<Glitch>() && attempt < opts.attempts => {
                     eprintln!("wyrd-fidelity: {e}; retrying ({attempt}/{})", opts.attempts);
                 }
@@ -198,7 +266,8 @@ impl Rig {
         let dir = self.home.path().join("banks");
         std::fs::create_dir_all(&dir)?;
         let copy = dir.join(format!("{}.bank", self.bank_copies.len()));
-        std::fs::copy(bank, &copy).with_context(|| format!("{}: cannot read bank", bank.display()))?;
+        std::fs::copy(bank, &copy)
+            .with_context(|| format!("{}: cannot read bank", bank.display()))?;
         self.bank_copies.insert(bank.to_path_buf(), copy.clone());
         Ok(copy)
     }

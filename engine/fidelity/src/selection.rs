@@ -72,7 +72,11 @@ pub fn select(banks: &[BankPresets], count: usize, seed: u64) -> Vec<Pick> {
     let mut picks: Vec<Pick> = candidates
         .iter_mut()
         .enumerate()
-        .flat_map(|(bank, c)| c[..quota[bank]].iter().map(move |&preset| Pick { bank, preset }))
+        .flat_map(|(bank, c)| {
+            c[..quota[bank]]
+                .iter()
+                .map(move |&preset| Pick { bank, preset })
+        })
         .collect();
     picks.sort();
     picks
@@ -149,11 +153,18 @@ mod tests {
         let first = select(&b, 100, DEFAULT_SEED);
         assert_eq!(first, select(&b, 100, DEFAULT_SEED));
         assert_eq!(first, select(&b.clone(), 100, DEFAULT_SEED));
-        assert_ne!(first, select(&b, 100, DEFAULT_SEED + 1), "the seed must matter");
+        assert_ne!(
+            first,
+            select(&b, 100, DEFAULT_SEED + 1),
+            "the seed must matter"
+        );
         // Pinned: a change of the algorithm (or of rand's shuffle) changes the report's presets,
         // which must be a conscious decision.
         let head: Vec<(usize, usize)> = first.iter().take(4).map(|p| (p.bank, p.preset)).collect();
-        assert_eq!(head, PINNED_HEAD, "selection changed; update PINNED_HEAD deliberately");
+        assert_eq!(
+            head, PINNED_HEAD,
+            "selection changed; update PINNED_HEAD deliberately"
+        );
     }
 
     const PINNED_HEAD: [(usize, usize); 4] = [(0, 2), (0, 6), (0, 39), (0, 102)];
@@ -163,7 +174,11 @@ mod tests {
         let b = banks(28, 128);
         let picks = select(&b, 100, DEFAULT_SEED);
         assert_eq!(picks.len(), 100);
-        assert_eq!(picks.iter().collect::<HashSet<_>>().len(), 100, "no pick twice");
+        assert_eq!(
+            picks.iter().collect::<HashSet<_>>().len(),
+            100,
+            "no pick twice"
+        );
         let mut per_bank = vec![0; 28];
         for p in &picks {
             per_bank[p.bank] += 1;
@@ -196,11 +211,20 @@ mod tests {
         let b = banks(4, 50);
         let mut fewer = b.clone();
         fewer.pop();
-        let of_bank0 = |picks: Vec<Pick>| picks.iter().filter(|p| p.bank == 0).map(|p| p.preset).collect::<Vec<_>>();
+        let of_bank0 = |picks: Vec<Pick>| {
+            picks
+                .iter()
+                .filter(|p| p.bank == 0)
+                .map(|p| p.preset)
+                .collect::<Vec<_>>()
+        };
         let (a, c) = (of_bank0(select(&b, 12, 3)), of_bank0(select(&fewer, 12, 3)));
         // Only the quota differs; the picks are a prefix of the same per-bank shuffle.
         let (small, big) = if a.len() <= c.len() { (a, c) } else { (c, a) };
-        assert!(!small.is_empty() && small.iter().all(|x| big.contains(x)), "{small:?} vs {big:?}");
+        assert!(
+            !small.is_empty() && small.iter().all(|x| big.contains(x)),
+            "{small:?} vs {big:?}"
+        );
     }
 
     #[test]
@@ -210,7 +234,8 @@ mod tests {
             assert_eq!(pairs.len(), n);
             assert!(pairs.iter().all(|(a, b)| a != b && *a < n && *b < n));
             if n > 2 {
-                let unordered: HashSet<(usize, usize)> = pairs.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
+                let unordered: HashSet<(usize, usize)> =
+                    pairs.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
                 assert_eq!(unordered.len(), n, "n = {n}");
             }
         }

@@ -61,7 +61,7 @@ pub fn render_notes(patch: &Patch, spec: &NoteRender) -> Stereo {
     let tail = (spec.tail.max(0.0) * f64::from(sr)).round() as usize;
     let mut synth = Synth::new(sr as f32, spec.max_voices);
     synth.seed_noise(spec.seed);
-    synth.set_patch(patch.values());
+    synth.load_patch(patch.values());
     let mut out = Stereo { left: vec![0.0; hold + tail], right: vec![0.0; hold + tail], sample_rate: sr };
     for &n in &spec.notes {
         synth.note_on(n, spec.velocity);
