@@ -62,7 +62,10 @@ fn build() -> Tables {
             sinc * bessel_i0(KAISER_BETA * w.sqrt()) / bessel_i0(KAISER_BETA)
         })
         .collect();
-    let area: f64 = (1..n).map(|i| 0.5 * (kernel[i - 1] + kernel[i])).sum::<f64>() * dt;
+    let area: f64 = (1..n)
+        .map(|i| 0.5 * (kernel[i - 1] + kernel[i]))
+        .sum::<f64>()
+        * dt;
     // Integrate once for the band-limited step, twice for the band-limited ramp (trapezoids).
     let mut step = vec![0.0f64; n];
     let mut ramp = vec![0.0f64; n];
@@ -89,7 +92,10 @@ fn build() -> Tables {
             })
             .collect()
     };
-    Tables { step: rows(&step, &|_| 1.0), ramp: rows(&ramp, &|t| t) }
+    Tables {
+        step: rows(&step, &|_| 1.0),
+        ramp: rows(&ramp, &|t| t),
+    }
 }
 
 /// Add `height` × the residual of an event `since` ∈ [0, 1] samples ago to `taps`, which start at

@@ -37,7 +37,14 @@ fn samples(seconds: f32, sr: f32) -> u32 {
 
 impl Adsr {
     pub fn new(sample_rate: f32) -> Self {
-        Adsr { stage: Stage::Off, level: 0.0, target: 0.0, inc: 0.0, left: 0, sample_rate }
+        Adsr {
+            stage: Stage::Off,
+            level: 0.0,
+            target: 0.0,
+            inc: 0.0,
+            left: 0,
+            sample_rate,
+        }
     }
 
     pub fn stage(&self) -> Stage {
@@ -158,7 +165,13 @@ mod tests {
     use super::*;
 
     fn params() -> AdsrParams {
-        AdsrParams { attack: 0.01, decay: 0.02, sustain: 0.5, release: 0.03, skip_decay: false }
+        AdsrParams {
+            attack: 0.01,
+            decay: 0.02,
+            sustain: 0.5,
+            release: 0.03,
+            skip_decay: false,
+        }
     }
 
     #[test]

@@ -39,7 +39,12 @@ pub struct Lfo {
 
 impl Default for Lfo {
     fn default() -> Self {
-        Lfo { phase: 0.0, value: 0.0, held: 0.0, hold_left: 0.0 }
+        Lfo {
+            phase: 0.0,
+            value: 0.0,
+            held: 0.0,
+            hold_left: 0.0,
+        }
     }
 }
 
@@ -84,7 +89,14 @@ impl Lfo {
     }
 
     /// Advance `n` samples at `hz`; returns (value at block start, value at block end).
-    pub fn advance(&mut self, wave: LfoWave, hz: f32, sr: f32, n: usize, noise: &mut Noise) -> (f32, f32) {
+    pub fn advance(
+        &mut self,
+        wave: LfoWave,
+        hz: f32,
+        sr: f32,
+        n: usize,
+        noise: &mut Noise,
+    ) -> (f32, f32) {
         let start = self.value;
         let inc = f64::from(hz / sr);
         self.phase += inc * n as f64;
@@ -95,13 +107,17 @@ impl Lfo {
 
     fn evaluate(&mut self, wave: LfoWave, inc: f64, n: usize, noise: &mut Noise) -> f32 {
         match wave {
-            LfoWave::Noise => noise.next(),
+            LfoWave::Noise => noise.sample(),
             LfoWave::SampleHold => {
                 // A new value every sr/f samples; at 0 Hz every time it is read (amSynth on x86-64).
                 self.hold_left -= n as f64;
                 if self.hold_left <= 0.0 {
-                    self.held = noise.next();
-                    self.hold_left = if inc > 0.0 { (1.0 / inc).floor() + 1.0 } else { 0.0 };
+                    self.held = noise.sample();
+                    self.hold_left = if inc > 0.0 {
+                        (1.0 / inc).floor() + 1.0
+                    } else {
+                        0.0
+                    };
                 }
                 self.held
             }
@@ -117,11 +133,19 @@ mod tests {
     #[test]
     fn zero_hz_is_constant_like_amsynth() {
         let mut noise = Noise::new(1);
-        for (wave, expect) in [(LfoWave::Sine, 0.0), (LfoWave::Square, 1.0), (LfoWave::Triangle, 0.0), (LfoWave::SawUp, 0.0)] {
+        for (wave, expect) in [
+            (LfoWave::Sine, 0.0),
+            (LfoWave::Square, 1.0),
+            (LfoWave::Triangle, 0.0),
+            (LfoWave::SawUp, 0.0),
+        ] {
             let mut lfo = Lfo::default();
             lfo.reset(wave, &mut noise);
             for _ in 0..10 {
-                assert_eq!(lfo.advance(wave, 0.0, 48_000.0, 64, &mut noise), (expect, expect));
+                assert_eq!(
+                    lfo.advance(wave, 0.0, 48_000.0, 64, &mut noise),
+                    (expect, expect)
+                );
             }
         }
     }

@@ -22,7 +22,10 @@ pub fn sin_turns(p: f64) -> f32 {
     };
     let x = x * core::f32::consts::TAU;
     let x2 = x * x;
-    x * (1.0 + x2 * (-1.0 / 6.0 + x2 * (1.0 / 120.0 + x2 * (-1.0 / 5040.0 + x2 * (1.0 / 362_880.0 + x2 * (-1.0 / 39_916_800.0))))))
+    x * (1.0
+        + x2 * (-1.0 / 6.0
+            + x2 * (1.0 / 120.0
+                + x2 * (-1.0 / 5040.0 + x2 * (1.0 / 362_880.0 + x2 * (-1.0 / 39_916_800.0))))))
 }
 
 /// One-pole smoothing coefficient that covers ~63% of a step in `tau` seconds, applied every

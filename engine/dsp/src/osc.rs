@@ -53,7 +53,13 @@ impl Shape {
     fn new(wave: Wave, pulsewidth: f32, inc: f64) -> Shape {
         let pw = f64::from(pulsewidth.clamp(0.0, 1.0));
         match wave {
-            Wave::Pulse => Shape { wave, knee: 0.5 * (1.0 + pw.min(0.9)), up: 0.0, down: 0.0, saw: false },
+            Wave::Pulse => Shape {
+                wave,
+                knee: 0.5 * (1.0 + pw.min(0.9)),
+                up: 0.0,
+                down: 0.0,
+                saw: false,
+            },
             Wave::SawTri => {
                 // amSynth: shape a = (pw+1)/2; rise 0→1 on [0, a/2), fall to −1 until 1 − a/2.
                 let a = 0.5 * (pw + 1.0);
@@ -67,7 +73,13 @@ impl Shape {
                     saw,
                 }
             }
-            _ => Shape { wave, knee: 0.5, up: 0.0, down: 0.0, saw: false },
+            _ => Shape {
+                wave,
+                knee: 0.5,
+                up: 0.0,
+                down: 0.0,
+                saw: false,
+            },
         }
     }
 
@@ -113,7 +125,13 @@ pub struct Osc {
 
 impl Default for Osc {
     fn default() -> Self {
-        Osc { phase: 0, carry: [0.0; CARRY], held: 0.0, hold_left: 0, sync_phase: 0 }
+        Osc {
+            phase: 0,
+            carry: [0.0; CARRY],
+            held: 0.0,
+            hold_left: 0,
+            sync_phase: 0,
+        }
     }
 }
 
@@ -141,6 +159,22 @@ fn point(turns: f64) -> u32 {
     ((turns * TURN) as u32).max(1)
 }
 
+/// Where each sample's phase increment comes from.
+trait Inc: Copy {
+    fn next(&mut self) -> u32;
+}
+
+/// A steady pitch (no glide, bend or pitch LFO): the common case, worth its own loops.
+#[derive(Clone, Copy)]
+struct Steady(u32);
+
+impl Inc for Steady {
+    #[inline(always)]
+    fn next(&mut self) -> u32 {
+        self.0
+    }
+}
+
 /// Fixed-point increments ramped across a block with 32 extra fraction bits.
 #[derive(Clone, Copy)]
 struct Ramp {
@@ -153,12 +187,26 @@ impl Ramp {
     fn new(from: f64, to: f64, n: usize) -> Ramp {
         let (a, b) = (u64::from(fixed(from)) << 32, u64::from(fixed(to)) << 32);
         let down = b < a;
-        Ramp { acc: a, step: a.abs_diff(b) / n as u64, down }
+        Ramp {
+            acc: a,
+            step: a.abs_diff(b) / n as u64,
+            down,
+        }
     }
 
-    #[inline]
+    fn steady(&self) -> Option<Steady> {
+        (self.step == 0).then_some(Steady((self.acc >> 32) as u32))
+    }
+}
+
+impl Inc for Ramp {
+    #[inline(always)]
     fn next(&mut self) -> u32 {
-        self.acc = if self.down { self.acc - self.step } else { self.acc + self.step };
+        self.acc = if self.down {
+            self.acc - self.step
+        } else {
+            self.acc + self.step
+        };
         (self.acc >> 32) as u32
     }
 }
@@ -218,28 +266,41 @@ impl Osc {
     /// Render `out.len()` (≤ CONTROL_BLOCK) samples into `out`.
     pub fn process(&mut self, b: &OscBlock, noise: &mut Noise, out: &mut [f32]) {
         let n = out.len();
-        let mut blk = Block { buf: [0.0; BUF], t: blep::tables() };
+        let mut blk = Block {
+            buf: [0.0; BUF],
+            t: blep::tables(),
+        };
         blk.buf[..CARRY].copy_from_slice(&self.carry);
         let inc = Ramp::new(b.inc_start, b.inc_end, n);
         let shape = Shape::new(b.wave, b.pulsewidth, b.inc_start.max(b.inc_end));
         match (b.wave, b.sync) {
             (Wave::Noise, _) => {
                 for v in blk.naive(n) {
-                    *v += noise.next();
+                    *v += noise.sample();
                 }
             }
             (Wave::SampleHold, _) => self.sample_hold(&mut blk, n, inc, noise),
             (_, Some((s0, s1))) => self.synced(&mut blk, n, inc, Ramp::new(s0, s1, n), &shape),
-            (Wave::Sine, None) => self.sine(&mut blk, n, inc),
-            (Wave::Pulse, None) => self.pulse(&mut blk, n, inc, point(shape.knee)),
-            (Wave::SawTri, None) if shape.saw => self.saw(&mut blk, n, inc),
-            (Wave::SawTri, None) => self.triangle(&mut blk, n, inc, &shape),
+            (wave, None) => match inc.steady() {
+                Some(steady) => self.free(&mut blk, n, steady, wave, &shape),
+                None => self.free(&mut blk, n, inc, wave, &shape),
+            },
         }
         out.copy_from_slice(&blk.buf[..n]);
         self.carry.copy_from_slice(&blk.buf[n..n + CARRY]);
     }
 
-    fn sine(&mut self, blk: &mut Block, n: usize, mut inc: Ramp) {
+    /// An unsynced periodic waveform.
+    fn free<I: Inc>(&mut self, blk: &mut Block, n: usize, inc: I, wave: Wave, shape: &Shape) {
+        match wave {
+            Wave::Pulse => self.pulse(blk, n, inc, point(shape.knee)),
+            Wave::SawTri if shape.saw => self.saw(blk, n, inc),
+            Wave::SawTri => self.triangle(blk, n, inc, shape),
+            _ => self.sine(blk, n, inc),
+        }
+    }
+
+    fn sine<I: Inc>(&mut self, blk: &mut Block, n: usize, mut inc: I) {
         let mut p = self.phase;
         for v in blk.naive(n) {
             p = p.wrapping_add(inc.next());
@@ -250,7 +311,7 @@ impl Osc {
 
     /// amSynth's saw rises 0 → 1 over the first half turn, steps to −1 and rises to 0: exactly
     /// the fixed-point phase read as a signed number.
-    fn saw(&mut self, blk: &mut Block, n: usize, mut inc: Ramp) {
+    fn saw<I: Inc>(&mut self, blk: &mut Block, n: usize, mut inc: I) {
         const SCALE: f32 = 1.0 / 2_147_483_648.0;
         let mut p = self.phase;
         for i in 0..n {
@@ -265,7 +326,7 @@ impl Osc {
         self.phase = p;
     }
 
-    fn pulse(&mut self, blk: &mut Block, n: usize, mut inc: Ramp, duty: u32) {
+    fn pulse<I: Inc>(&mut self, blk: &mut Block, n: usize, mut inc: I, duty: u32) {
         let mut p = self.phase;
         for i in 0..n {
             let d = inc.next();
@@ -282,7 +343,7 @@ impl Osc {
         self.phase = p;
     }
 
-    fn triangle(&mut self, blk: &mut Block, n: usize, mut inc: Ramp, s: &Shape) {
+    fn triangle<I: Inc>(&mut self, blk: &mut Block, n: usize, mut inc: I, s: &Shape) {
         let mut p = self.phase;
         let (peak, trough) = (point(s.knee), point(1.0 - s.knee));
         let bend = (s.down - s.up) / TURN; // slope change per fixed-point unit at the peak
@@ -305,8 +366,12 @@ impl Osc {
         for v in blk.naive(n) {
             let d = inc.next();
             if self.hold_left == 0 {
-                self.held = noise.next();
-                self.hold_left = if d > 0 { (TURN / f64::from(d)).min(1e9) as u32 + 1 } else { 1 };
+                self.held = noise.sample();
+                self.hold_left = if d > 0 {
+                    (TURN / f64::from(d)).min(1e9) as u32 + 1
+                } else {
+                    1
+                };
             }
             self.hold_left -= 1;
             *v += self.held;
@@ -324,7 +389,14 @@ impl Osc {
         }
     }
 
-    fn synced_as<const W: u8>(&mut self, blk: &mut Block, n: usize, mut inc: Ramp, mut master: Ramp, s: &Shape) {
+    fn synced_as<const W: u8>(
+        &mut self,
+        blk: &mut Block,
+        n: usize,
+        mut inc: Ramp,
+        mut master: Ramp,
+        s: &Shape,
+    ) {
         let points = Points::new(s);
         for i in 0..n {
             let d = inc.next();
@@ -362,7 +434,11 @@ struct Points {
 
 impl Points {
     fn new(s: &Shape) -> Points {
-        Points { knee: point(s.knee), trough: point(1.0 - s.knee), bend: (s.down - s.up) / TURN }
+        Points {
+            knee: point(s.knee),
+            trough: point(1.0 - s.knee),
+            bend: (s.down - s.up) / TURN,
+        }
     }
 }
 
@@ -384,7 +460,15 @@ fn value<const W: u8>(s: &Shape, p: u32) -> f32 {
 /// Residuals for the shape's events while the phase moves `by` from `from`; `tail` samples pass
 /// between the end of that move and the current sample. Returns the new phase.
 #[inline(always)]
-fn events<const W: u8>(blk: &mut Block, i: usize, pts: &Points, from: u32, by: u32, inc: u32, tail: f32) -> u32 {
+fn events<const W: u8>(
+    blk: &mut Block,
+    i: usize,
+    pts: &Points,
+    from: u32,
+    by: u32,
+    inc: u32,
+    tail: f32,
+) -> u32 {
     let ago = |after: u32| since(after, inc) + tail;
     match W {
         PULSE => {

@@ -25,7 +25,11 @@ pub struct ParamState {
 impl ParamState {
     pub fn new(sample_rate: f32) -> Self {
         let d = wyrd_schema::defaults();
-        ParamState { target: d, current: d, coef: one_pole_coef(SMOOTHING_SECONDS, sample_rate, CONTROL_BLOCK) }
+        ParamState {
+            target: d,
+            current: d,
+            coef: one_pole_coef(SMOOTHING_SECONDS, sample_rate, CONTROL_BLOCK),
+        }
     }
 
     pub fn set(&mut self, index: usize, value: f32) {
@@ -49,10 +53,18 @@ impl ParamState {
     /// One control block of smoothing toward the targets.
     pub fn tick(&mut self, n: usize) {
         // Blocks split by events are shorter; scale the coefficient to keep the time constant.
-        let k = if n == CONTROL_BLOCK { self.coef } else { 1.0 - (1.0 - self.coef).powf(n as f32 / CONTROL_BLOCK as f32) };
+        let k = if n == CONTROL_BLOCK {
+            self.coef
+        } else {
+            1.0 - (1.0 - self.coef).powf(n as f32 / CONTROL_BLOCK as f32)
+        };
         for i in 0..NUM_PARAMS {
             let d = self.target[i] - self.current[i];
-            self.current[i] = if d.abs() < 1e-7 { self.target[i] } else { self.current[i] + k * d };
+            self.current[i] = if d.abs() < 1e-7 {
+                self.target[i]
+            } else {
+                self.current[i] + k * d
+            };
         }
     }
 
@@ -108,7 +120,12 @@ impl ParamState {
             filter_mod_depth: self.phys(P::FilterModAmount),
             env_amount: self.v(P::FilterEnvAmount),
             amp_env: self.adsr(P::AmpAttack, P::AmpDecay, P::AmpSustain, P::AmpRelease),
-            filter_env: self.adsr(P::FilterAttack, P::FilterDecay, P::FilterSustain, P::FilterRelease),
+            filter_env: self.adsr(
+                P::FilterAttack,
+                P::FilterDecay,
+                P::FilterSustain,
+                P::FilterRelease,
+            ),
             glide_seconds: self.v(P::PortamentoTime),
             crunch: self.v(P::DistortionCrunch),
             reverb_wet: self.v(P::ReverbWet),

@@ -80,13 +80,18 @@ impl Synth {
         Synth {
             sample_rate,
             max_voices,
-            voices: (0..max_voices + FADE_SLOTS).map(|_| Voice::new(sample_rate, noise.fork())).collect(),
+            voices: (0..max_voices + FADE_SLOTS)
+                .map(|_| Voice::new(sample_rate, noise.fork()))
+                .collect(),
             params,
             prev: frame,
             cur: frame,
             noise,
             age: 0,
-            keys: KeyStack { keys: [0; 128], len: 0 },
+            keys: KeyStack {
+                keys: [0; 128],
+                len: 0,
+            },
             sustain: false,
             bend: 1.0,
             last_hz: None,
@@ -153,7 +158,11 @@ impl Synth {
 
     /// Pitch bend in semitones.
     pub fn set_pitch_bend(&mut self, semitones: f32) {
-        self.bend = if semitones.is_finite() { (semitones / 12.0).exp2() } else { 1.0 };
+        self.bend = if semitones.is_finite() {
+            (semitones / 12.0).exp2()
+        } else {
+            1.0
+        };
     }
 
     /// Sustain pedal: while down, note-offs are deferred.
@@ -161,8 +170,12 @@ impl Synth {
         self.sustain = down;
         if !down {
             let (prev, cur) = (self.prev, self.cur);
-        let ctx = ctx(&prev, &cur, self.sample_rate, self.bend);
-            for v in self.voices.iter_mut().filter(|v| v.is_playing() && v.sustained) {
+            let ctx = ctx(&prev, &cur, self.sample_rate, self.bend);
+            for v in self
+                .voices
+                .iter_mut()
+                .filter(|v| v.is_playing() && v.sustained)
+            {
                 v.release(&ctx);
             }
         }
@@ -186,13 +199,21 @@ impl Synth {
         let legato_glide_only = self.params.target(ParamId::PortamentoMode as usize) >= 1.0;
         match self.mode {
             KeyboardMode::Poly => {
-                let from = if legato_glide_only && !others_held { None } else { self.last_hz };
+                let from = if legato_glide_only && !others_held {
+                    None
+                } else {
+                    self.last_hz
+                };
                 let slot = self.poly_slot(note);
                 self.voices[slot].start(note, velocity, self.age, from, &ctx, true);
             }
             KeyboardMode::Mono | KeyboardMode::Legato => {
                 let v = &mut self.voices[0];
-                let from = if v.is_playing() && (!legato_glide_only || others_held) { Some(v.hz()) } else { None };
+                let from = if v.is_playing() && (!legato_glide_only || others_held) {
+                    Some(v.hz())
+                } else {
+                    None
+                };
                 let retrigger = self.mode == KeyboardMode::Mono || !others_held || !v.is_playing();
                 v.start(note, velocity, self.age, from, &ctx, retrigger);
             }
@@ -208,7 +229,11 @@ impl Synth {
         match self.mode {
             KeyboardMode::Poly => {
                 let sustain = self.sustain;
-                for v in self.voices.iter_mut().filter(|v| v.is_playing() && v.note == note && v.key_down) {
+                for v in self
+                    .voices
+                    .iter_mut()
+                    .filter(|v| v.is_playing() && v.note == note && v.key_down)
+                {
                     if sustain {
                         v.key_down = false;
                         v.sustained = true;
@@ -227,7 +252,14 @@ impl Synth {
                     Some(k) => {
                         let vel = 100;
                         let from = Some(v.hz());
-                        v.start(k, vel, self.age, from, &ctx, self.mode == KeyboardMode::Mono);
+                        v.start(
+                            k,
+                            vel,
+                            self.age,
+                            from,
+                            &ctx,
+                            self.mode == KeyboardMode::Mono,
+                        );
                     }
                     None if self.sustain => {
                         v.key_down = false;
@@ -266,7 +298,11 @@ impl Synth {
 
     /// The slot for a new poly note: the voice already on this key, a free one, or a stolen one.
     fn poly_slot(&mut self, note: u8) -> usize {
-        if let Some(i) = self.voices.iter().position(|v| v.is_playing() && v.note == note) {
+        if let Some(i) = self
+            .voices
+            .iter()
+            .position(|v| v.is_playing() && v.note == note)
+        {
             return i;
         }
         let playing = self.active_voices();
@@ -286,7 +322,11 @@ impl Synth {
             .map(|(i, _)| i);
         let Some(victim) = victim else {
             // Only fading voices left: take the quietest-oldest one.
-            return self.voices.iter().position(|v| matches!(v.state, State::Fading(_))).unwrap_or(0);
+            return self
+                .voices
+                .iter()
+                .position(|v| matches!(v.state, State::Fading(_)))
+                .unwrap_or(0);
         };
         if let Some(spare) = free {
             self.voices[spare] = self.voices[victim].clone();
@@ -302,7 +342,10 @@ impl Synth {
         let mut start = 0;
         while start < n {
             let len = (n - start).min(CONTROL_BLOCK);
-            self.render_block(&mut left[start..start + len], &mut right[start..start + len]);
+            self.render_block(
+                &mut left[start..start + len],
+                &mut right[start..start + len],
+            );
             start += len;
         }
     }
@@ -320,12 +363,23 @@ impl Synth {
             v.render(&ctx, mono);
         }
         distortion::process(mono, self.prev.crunch, self.cur.crunch);
-        let rp = |f: &Frame| ReverbParams { wet: f.reverb_wet, room: f.reverb_room, damp: f.reverb_damp, width: f.reverb_width };
-        self.reverb.process(mono, left, right, &rp(&self.prev), &rp(&self.cur));
+        let rp = |f: &Frame| ReverbParams {
+            wet: f.reverb_wet,
+            room: f.reverb_room,
+            damp: f.reverb_damp,
+            width: f.reverb_width,
+        };
+        self.reverb
+            .process(mono, left, right, &rp(&self.prev), &rp(&self.cur));
         self.limiter.process(left, right);
     }
 }
 
 fn ctx<'a>(prev: &'a Frame, cur: &'a Frame, sample_rate: f32, bend: f32) -> BlockCtx<'a> {
-    BlockCtx { prev, cur, sample_rate, bend }
+    BlockCtx {
+        prev,
+        cur,
+        sample_rate,
+        bend,
+    }
 }

@@ -94,7 +94,15 @@ impl Voice {
     }
 
     /// Start (or restart) a note. `from_hz` is where portamento glides from, if anywhere.
-    pub fn start(&mut self, note: u8, velocity: u8, age: u64, from_hz: Option<f32>, ctx: &BlockCtx, retrigger: bool) {
+    pub fn start(
+        &mut self,
+        note: u8,
+        velocity: u8,
+        age: u64,
+        from_hz: Option<f32>,
+        ctx: &BlockCtx,
+        retrigger: bool,
+    ) {
         let target = note_to_hz(f32::from(note));
         let silent = self.state != State::Playing;
         if silent {
@@ -114,7 +122,11 @@ impl Voice {
         self.sustained = false;
         self.age = age;
         self.velocity = f32::from(velocity.min(127)) / 127.0;
-        self.glide_to(target, from_hz.or(if silent { None } else { Some(self.hz) }), ctx);
+        self.glide_to(
+            target,
+            from_hz.or(if silent { None } else { Some(self.hz) }),
+            ctx,
+        );
         if retrigger || silent {
             self.amp_env.trigger(&ctx.cur.amp_env);
             self.filter_env.trigger(&ctx.cur.filter_env);
@@ -159,7 +171,9 @@ impl Voice {
     fn advance_glide(&mut self, n: usize) {
         if self.glide_step != 0.0 {
             self.hz += self.glide_step * n as f32;
-            if (self.glide_step > 0.0 && self.hz >= self.target_hz) || (self.glide_step < 0.0 && self.hz <= self.target_hz) {
+            if (self.glide_step > 0.0 && self.hz >= self.target_hz)
+                || (self.glide_step < 0.0 && self.hz <= self.target_hz)
+            {
                 self.hz = self.target_hz;
                 self.glide_step = 0.0;
             }
@@ -172,7 +186,9 @@ impl Voice {
         debug_assert!(n <= CONTROL_BLOCK);
         let (cur, prev) = (ctx.cur, ctx.prev);
         let sr = ctx.sample_rate;
-        let (lfo0, lfo1) = self.lfo.advance(cur.lfo_wave, cur.lfo_hz, sr, n, &mut self.noise);
+        let (lfo0, lfo1) = self
+            .lfo
+            .advance(cur.lfo_wave, cur.lfo_hz, sr, n, &mut self.noise);
 
         // Pitch: note (after glide) × bend × LFO, per destination; ramped across the block.
         let f_n = self.hz;
@@ -194,7 +210,13 @@ impl Voice {
         let mut a = [0.0f32; CONTROL_BLOCK];
         let mut b = [0.0f32; CONTROL_BLOCK];
         let (a, b) = (&mut a[..n], &mut b[..n]);
-        let o1 = OscBlock { wave: cur.osc1_wave, pulsewidth: cur.pw1, inc_start: self.inc1, inc_end: inc1, sync: None };
+        let o1 = OscBlock {
+            wave: cur.osc1_wave,
+            pulsewidth: cur.pw1,
+            inc_start: self.inc1,
+            inc_end: inc1,
+            sync: None,
+        };
         let o2 = OscBlock {
             wave: cur.osc2_wave,
             pulsewidth: cur.pw2,
@@ -220,7 +242,11 @@ impl Voice {
                 }
             }
         } else {
-            let (dg1, dg2, dr) = ((cur.g1 - prev.g1) * step, (cur.g2 - prev.g2) * step, (cur.ring - prev.ring) * step);
+            let (dg1, dg2, dr) = (
+                (cur.g1 - prev.g1) * step,
+                (cur.g2 - prev.g2) * step,
+                (cur.ring - prev.ring) * step,
+            );
             let (mut g1, mut g2, mut r) = (prev.g1, prev.g2, prev.ring);
             for (x, y) in a.iter_mut().zip(b.iter()) {
                 g1 += dg1;
@@ -243,13 +269,21 @@ impl Voice {
                 fc *= 1.0 + cur.env_amount / 16.0 * fenv;
             }
             let fc = fc.clamp(10.0, 0.99 * nyquist);
-            let coefs = Coefs::new(cur.filter_type, f64::from(fc), f64::from(cur.q), f64::from(sr));
-            self.filter.process(&coefs, cur.filter_stages, a);
+            let coefs = Coefs::new(
+                cur.filter_type,
+                f64::from(fc),
+                f64::from(cur.q),
+                f64::from(sr),
+            );
+            self.filter
+                .process(cur.filter_type, &coefs, cur.filter_stages, a);
         }
 
         // VCA: envelope × velocity × LFO tremolo × master volume, declicked by a one-pole.
         let amp_factor = |f: &crate::params::Frame, lfo: f32| {
-            (1.0 - f.amp_vel_sens + f.amp_vel_sens * self.velocity) * (1.0 - f.amp_mod_depth * (1.0 - lfo) * 0.5) * f.master_gain
+            (1.0 - f.amp_vel_sens + f.amp_vel_sens * self.velocity)
+                * (1.0 - f.amp_mod_depth * (1.0 - lfo) * 0.5)
+                * f.master_gain
         };
         let (k0, k1) = (amp_factor(prev, lfo0), amp_factor(cur, lfo1));
         let held = self.amp_env.process(&cur.amp_env, b);
@@ -267,7 +301,11 @@ impl Voice {
                     *o += *x * gain * fade;
                 }
                 let left = left.saturating_sub(n as u32);
-                self.state = if left == 0 { State::Idle } else { State::Fading(left) };
+                self.state = if left == 0 {
+                    State::Idle
+                } else {
+                    State::Fading(left)
+                };
             }
             // A held note with steady gain: the declicking smoother has settled, so the gain is
             // a constant and the loop vectorises.

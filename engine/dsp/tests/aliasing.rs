@@ -6,7 +6,10 @@ use common::*;
 fn worst_alias_db(x: &[f32], f0: f64) -> (f64, f64) {
     let s = spectrum(x);
     let bin = f64::from(SR) / x.len() as f64;
-    let fund = s[(f0 / bin).round() as usize - 3..=(f0 / bin).round() as usize + 3].iter().cloned().fold(0.0, f64::max);
+    let fund = s[(f0 / bin).round() as usize - 3..=(f0 / bin).round() as usize + 3]
+        .iter()
+        .cloned()
+        .fold(0.0, f64::max);
     let mut worst = (f64::NEG_INFINITY, 0.0);
     for (k, &m) in s.iter().enumerate() {
         let f = k as f64 * bin;
@@ -30,7 +33,10 @@ fn saw_at_4khz_aliases_at_least_60db_down() {
         set(&mut p, "osc1_pulsewidth", pw);
         let x = render(&p, &[107], 1.2, 0.0);
         let (db, f) = worst_alias_db(&x[9600..9600 + 48_000], 3951.07);
-        assert!(db <= -60.0, "wave {wave} pw {pw}: alias at {f:.0} Hz is {db:.1} dB");
+        assert!(
+            db <= -60.0,
+            "wave {wave} pw {pw}: alias at {f:.0} Hz is {db:.1} dB"
+        );
     }
 }
 
@@ -38,10 +44,12 @@ fn saw_at_4khz_aliases_at_least_60db_down() {
 fn the_measurement_sees_aliasing_when_it_is_there() {
     // A naive saw at the same pitch must fail the same criterion, or the test above proves nothing.
     let f0 = 3951.07f64;
-    let x: Vec<f32> = (0..48_000).map(|i| {
-        let p = (i as f64 * f0 / f64::from(SR)).fract();
-        (2.0 * p - 1.0) as f32 * 0.3
-    }).collect();
+    let x: Vec<f32> = (0..48_000)
+        .map(|i| {
+            let p = (i as f64 * f0 / f64::from(SR)).fract();
+            (2.0 * p - 1.0) as f32 * 0.3
+        })
+        .collect();
     let (db, _) = worst_alias_db(&x, f0);
     assert!(db > -40.0, "naive saw measured {db:.1} dB");
 }

@@ -47,7 +47,11 @@ fn patch(filter_type: f32, slope: f32, cutoff: f32) -> [f32; 41] {
     set(&mut p, "filter_slope", slope);
     set(&mut p, "filter_cutoff", cutoff);
     // Q = 1/(2(1−v)) = 1/√2
-    set(&mut p, "filter_resonance", 1.0 - std::f32::consts::FRAC_1_SQRT_2);
+    set(
+        &mut p,
+        "filter_resonance",
+        1.0 - std::f32::consts::FRAC_1_SQRT_2,
+    );
     set(&mut p, "filter_kbd_track", 0.0);
     p
 }
@@ -58,10 +62,16 @@ fn lowpass_and_highpass_are_3db_down_at_the_cutoff_law() {
         let fc = 16f64.powf(f64::from(cutoff)) * 261.626;
         let (h, bin) = response(&patch(0.0, 0.0, cutoff), 60);
         let got = crossing_hz(&h, bin, 50.0, -3.0103, true);
-        assert!((got / fc - 1.0).abs() < 0.05, "low-pass v={cutoff}: -3 dB at {got:.1} Hz, law {fc:.1} Hz");
+        assert!(
+            (got / fc - 1.0).abs() < 0.05,
+            "low-pass v={cutoff}: -3 dB at {got:.1} Hz, law {fc:.1} Hz"
+        );
         let (h, bin) = response(&patch(1.0, 0.0, cutoff), 60);
         let got = crossing_hz(&h, bin, 20_000.0, -3.0103, false);
-        assert!((got / fc - 1.0).abs() < 0.05, "high-pass v={cutoff}: -3 dB at {got:.1} Hz, law {fc:.1} Hz");
+        assert!(
+            (got / fc - 1.0).abs() < 0.05,
+            "high-pass v={cutoff}: -3 dB at {got:.1} Hz, law {fc:.1} Hz"
+        );
     }
 }
 
@@ -71,11 +81,17 @@ fn slope_24db_is_6db_down_at_cutoff_and_steeper() {
     let (h12, bin) = response(&patch(0.0, 0.0, 0.5), 60);
     let (h24, _) = response(&patch(0.0, 1.0, 0.5), 60);
     let got = crossing_hz(&h24, bin, 50.0, -6.0206, true);
-    assert!((got / fc - 1.0).abs() < 0.05, "24 dB: -6 dB at {got:.1} Hz, law {fc:.1}");
+    assert!(
+        (got / fc - 1.0).abs() < 0.05,
+        "24 dB: -6 dB at {got:.1} Hz, law {fc:.1}"
+    );
     // One octave above cutoff: ≈ −12.3 dB vs ≈ −24.6 dB (Butterworth).
     let k = (2.0 * fc / bin).round() as usize;
     let (a, b) = (20.0 * h12[k].log10(), 20.0 * h24[k].log10());
-    assert!((a + 12.3).abs() < 1.0 && (b + 24.6).abs() < 1.5, "12 dB: {a:.1}, 24 dB: {b:.1}");
+    assert!(
+        (a + 12.3).abs() < 1.0 && (b + 24.6).abs() < 1.5,
+        "12 dB: {a:.1}, 24 dB: {b:.1}"
+    );
 }
 
 #[test]

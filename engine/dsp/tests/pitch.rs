@@ -17,7 +17,10 @@ fn osc1_is_within_one_cent_from_c1_to_c7() {
         for note in (24..=96).step_by(6) {
             let want = f64::from(note_to_hz(f32::from(note)));
             let got = measured(&p, note);
-            assert!(cents(got, want).abs() < 1.0, "wave {wave} pw {pw} note {note}: {got} Hz vs {want} Hz");
+            assert!(
+                cents(got, want).abs() < 1.0,
+                "wave {wave} pw {pw} note {note}: {got} Hz vs {want} Hz"
+            );
         }
     }
 }
@@ -27,13 +30,26 @@ fn osc2_follows_range_pitch_and_detune_laws() {
     let mut p = plain_patch(0.0);
     set(&mut p, "osc_mix", 1.0);
     set(&mut p, "osc2_waveform", 0.0);
-    for (range, pitch, detune) in [(0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (-2.0, 0.0, 0.0), (0.0, 7.0, 0.0), (0.0, -12.0, 0.0), (0.0, 0.0, 0.5), (1.0, 3.0, -0.25)] {
+    for (range, pitch, detune) in [
+        (0.0, 0.0, 0.0),
+        (1.0, 0.0, 0.0),
+        (-2.0, 0.0, 0.0),
+        (0.0, 7.0, 0.0),
+        (0.0, -12.0, 0.0),
+        (0.0, 0.0, 0.5),
+        (1.0, 3.0, -0.25),
+    ] {
         set(&mut p, "osc2_range", range);
         set(&mut p, "osc2_pitch", pitch);
         set(&mut p, "osc2_detune", detune);
-        let want = f64::from(note_to_hz(57.0)) * 2f64.powf(f64::from(range) + f64::from(pitch) / 12.0) * 1.25f64.powf(f64::from(detune));
+        let want = f64::from(note_to_hz(57.0))
+            * 2f64.powf(f64::from(range) + f64::from(pitch) / 12.0)
+            * 1.25f64.powf(f64::from(detune));
         let got = measured(&p, 57);
-        assert!(cents(got, want).abs() < 1.0, "range {range} pitch {pitch} detune {detune}: {got} vs {want}");
+        assert!(
+            cents(got, want).abs() < 1.0,
+            "range {range} pitch {pitch} detune {detune}: {got} vs {want}"
+        );
     }
 }
 
@@ -48,5 +64,8 @@ fn pitch_bend_moves_by_the_bent_interval() {
     let mut r = l.clone();
     synth.process(&mut l, &mut r);
     let got = crossing_hz(&l[4800..], SR);
-    assert!(cents(got, 440.0 * 2f64.powf(2.0 / 12.0)).abs() < 1.0, "{got}");
+    assert!(
+        cents(got, 440.0 * 2f64.powf(2.0 / 12.0)).abs() < 1.0,
+        "{got}"
+    );
 }

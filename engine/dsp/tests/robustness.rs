@@ -23,7 +23,11 @@ fn ten_thousand_random_patches_stay_finite_and_within_0dbfs() {
         let mut synth = Synth::new(SR, 16);
         synth.seed_noise(i);
         synth.load_patch(patch.values());
-        let notes = [rng.gen_range(0..128u8), rng.gen_range(0..128u8), rng.gen_range(0..128u8)];
+        let notes = [
+            rng.gen_range(0..128u8),
+            rng.gen_range(0..128u8),
+            rng.gen_range(0..128u8),
+        ];
         for &k in &notes {
             synth.note_on(k, rng.gen_range(1..=127));
         }
@@ -36,7 +40,10 @@ fn ten_thousand_random_patches_stay_finite_and_within_0dbfs() {
         loud += usize::from(peak(&l) > 0.01);
     }
     // The property is only meaningful if most random patches actually make sound.
-    assert!(loud > 5_000, "only {loud} of 10000 random patches were audible");
+    assert!(
+        loud > 5_000,
+        "only {loud} of 10000 random patches were audible"
+    );
 }
 
 #[test]
@@ -46,7 +53,12 @@ fn extreme_patches_and_garbage_values_are_safe() {
     let all_max: [f32; NUM_PARAMS] = std::array::from_fn(|i| specs[i].max);
     let garbage = [f32::NAN; NUM_PARAMS];
     let huge = [f32::INFINITY; NUM_PARAMS];
-    for (name, p) in [("min", all_min), ("max", all_max), ("nan", garbage), ("inf", huge)] {
+    for (name, p) in [
+        ("min", all_min),
+        ("max", all_max),
+        ("nan", garbage),
+        ("inf", huge),
+    ] {
         let mut synth = Synth::new(SR, 16);
         synth.load_patch(&p);
         for k in [0u8, 60, 127] {

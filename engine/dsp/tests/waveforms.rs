@@ -16,7 +16,10 @@ fn pulse_duty_follows_pulsewidth() {
         // Band-limited edges cross zero at the edge's instant, so the share of positive samples
         // is the duty cycle.
         let got = x.iter().filter(|v| **v > 0.0).count() as f64 / x.len() as f64;
-        assert!((got - duty).abs() < 0.02, "pw {pw}: duty {got:.3}, want {duty}");
+        assert!(
+            (got - duty).abs() < 0.02,
+            "pw {pw}: duty {got:.3}, want {duty}"
+        );
     }
 }
 
@@ -30,7 +33,10 @@ fn saw_is_rising_and_triangle_is_symmetric() {
     set(&mut p, "osc1_pulsewidth", 0.0);
     let tri = one_note(&p);
     let rising = tri.windows(2).filter(|w| w[1] > w[0]).count() as f64 / tri.len() as f64;
-    assert!((rising - 0.5).abs() < 0.02, "triangle rises {rising:.3} of the time");
+    assert!(
+        (rising - 0.5).abs() < 0.02,
+        "triangle rises {rising:.3} of the time"
+    );
 }
 
 #[test]
@@ -45,11 +51,17 @@ fn hard_sync_locks_osc2_to_osc1_and_only_with_sine_or_saw() {
     let x = render(&p, &[45], 1.0, 0.0);
     let f = peak_hz(&x[9600..], SR);
     let harmonic = f / 110.0;
-    assert!((harmonic - harmonic.round()).abs() < 0.01, "synced spectrum peak {f} Hz is not a harmonic of 110 Hz");
+    assert!(
+        (harmonic - harmonic.round()).abs() < 0.01,
+        "synced spectrum peak {f} Hz is not a harmonic of 110 Hz"
+    );
     // amSynth's rule: no sync when osc 1 is a pulse.
     set(&mut p, "osc1_waveform", 1.0);
     let x = render(&p, &[45], 1.0, 0.0);
     let f = crossing_hz(&x[9600..], SR);
     let free = 110.0 * 2f64.powf(7.0 / 12.0) * 1.25f64.powf(0.13);
-    assert!(cents(f, free).abs() < 2.0, "unsynced osc 2 at {f}, want {free}");
+    assert!(
+        cents(f, free).abs() < 2.0,
+        "unsynced osc 2 at {f}, want {free}"
+    );
 }

@@ -50,7 +50,11 @@ impl Stereo {
 
     /// (L+R)/2, the mono view analysis works on.
     pub fn mono(&self) -> Vec<f32> {
-        self.left.iter().zip(&self.right).map(|(l, r)| 0.5 * (l + r)).collect()
+        self.left
+            .iter()
+            .zip(&self.right)
+            .map(|(l, r)| 0.5 * (l + r))
+            .collect()
     }
 }
 
@@ -62,7 +66,11 @@ pub fn render_notes(patch: &Patch, spec: &NoteRender) -> Stereo {
     let mut synth = Synth::new(sr as f32, spec.max_voices);
     synth.seed_noise(spec.seed);
     synth.load_patch(patch.values());
-    let mut out = Stereo { left: vec![0.0; hold + tail], right: vec![0.0; hold + tail], sample_rate: sr };
+    let mut out = Stereo {
+        left: vec![0.0; hold + tail],
+        right: vec![0.0; hold + tail],
+        sample_rate: sr,
+    };
     for &n in &spec.notes {
         synth.note_on(n, spec.velocity);
     }
@@ -84,24 +92,29 @@ pub fn write_wav(path: &Path, audio: &Stereo) -> anyhow::Result<()> {
         bits_per_sample: 32,
         sample_format: hound::SampleFormat::Float,
     };
-    let mut w = hound::WavWriter::create(path, spec).with_context(|| format!("{}: cannot create", path.display()))?;
+    let mut w = hound::WavWriter::create(path, spec)
+        .with_context(|| format!("{}: cannot create", path.display()))?;
     for (l, r) in audio.left.iter().zip(&audio.right) {
         w.write_sample(*l)?;
         w.write_sample(*r)?;
     }
-    w.finalize().with_context(|| format!("{}: cannot finish writing", path.display()))?;
+    w.finalize()
+        .with_context(|| format!("{}: cannot finish writing", path.display()))?;
     Ok(())
 }
 
 /// Read a WAV file (int or float, mono or stereo; mono is duplicated to both channels).
 pub fn read_wav(path: &Path) -> anyhow::Result<Stereo> {
-    let mut r = hound::WavReader::open(path).with_context(|| format!("{}: cannot open as WAV", path.display()))?;
+    let mut r = hound::WavReader::open(path)
+        .with_context(|| format!("{}: cannot open as WAV", path.display()))?;
     let spec = r.spec();
     let samples: Vec<f32> = match spec.sample_format {
         hound::SampleFormat::Float => r.samples::<f32>().collect::<Result<_, _>>()?,
         hound::SampleFormat::Int => {
             let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            r.samples::<i32>().map(|s| s.map(|s| s as f32 * scale)).collect::<Result<_, _>>()?
+            r.samples::<i32>()
+                .map(|s| s.map(|s| s as f32 * scale))
+                .collect::<Result<_, _>>()?
         }
     };
     let ch = usize::from(spec.channels);
@@ -109,6 +122,14 @@ pub fn read_wav(path: &Path) -> anyhow::Result<Stereo> {
         bail!("{}: WAV has no channels", path.display());
     }
     let left: Vec<f32> = samples.iter().step_by(ch).copied().collect();
-    let right: Vec<f32> = if ch > 1 { samples.iter().skip(1).step_by(ch).copied().collect() } else { left.clone() };
-    Ok(Stereo { left, right, sample_rate: spec.sample_rate })
+    let right: Vec<f32> = if ch > 1 {
+        samples.iter().skip(1).step_by(ch).copied().collect()
+    } else {
+        left.clone()
+    };
+    Ok(Stereo {
+        left,
+        right,
+        sample_rate: spec.sample_rate,
+    })
 }

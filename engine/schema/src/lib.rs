@@ -89,7 +89,11 @@ impl ParamSpec {
     /// Inverse of [`normalize`](Self::normalize); out-of-range input is clamped, stepped
     /// parameters are snapped to their grid.
     pub fn denormalize(&self, n: f64) -> f32 {
-        let n = if n.is_nan() { self.normalize(self.default) } else { n.clamp(0.0, 1.0) };
+        let n = if n.is_nan() {
+            self.normalize(self.default)
+        } else {
+            n.clamp(0.0, 1.0)
+        };
         let span = f64::from(self.max) - f64::from(self.min);
         let v = (f64::from(self.min) + n * span) as f32;
         match self.rounding {

@@ -9,14 +9,20 @@ pub struct Patch {
 
 impl Default for Patch {
     fn default() -> Self {
-        Patch { name: String::new(), values: defaults() }
+        Patch {
+            name: String::new(),
+            values: defaults(),
+        }
     }
 }
 
 impl Patch {
     /// A patch from raw values; each is clamped and snapped like amSynth's setter.
     pub fn from_values(name: impl Into<String>, values: [f32; NUM_PARAMS]) -> Self {
-        let mut p = Patch { name: name.into(), values };
+        let mut p = Patch {
+            name: name.into(),
+            values,
+        };
         for (i, v) in values.into_iter().enumerate() {
             p.set(i, v);
         }
@@ -54,6 +60,9 @@ impl Patch {
 
     /// A patch from the 0..1 view.
     pub fn from_normalized(name: impl Into<String>, n: &[f64; NUM_PARAMS]) -> Self {
-        Patch { name: name.into(), values: std::array::from_fn(|i| PARAMS[i].denormalize(n[i])) }
+        Patch {
+            name: name.into(),
+            values: std::array::from_fn(|i| PARAMS[i].denormalize(n[i])),
+        }
     }
 }

@@ -5,7 +5,11 @@ mod cmd;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "wyrd", version, about = "A norns-style live-coding synth host with an amSynth-compatible voice")]
+#[command(
+    name = "wyrd",
+    version,
+    about = "A norns-style live-coding synth host with an amSynth-compatible voice"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

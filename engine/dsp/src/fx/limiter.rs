@@ -34,7 +34,11 @@ impl Limiter {
                 (*l, *r) = (0.0, 0.0);
             }
             let level = l.abs() + r.abs();
-            let coef = if level > peak { self.attack } else { self.release };
+            let coef = if level > peak {
+                self.attack
+            } else {
+                self.release
+            };
             peak += coef * (level - peak);
             if peak > THRESHOLD {
                 let g = THRESHOLD / peak;

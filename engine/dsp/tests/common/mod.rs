@@ -53,7 +53,8 @@ pub fn spectrum(x: &[f32]) -> Vec<f64> {
         .enumerate()
         .map(|(i, &v)| {
             let t = std::f64::consts::TAU * i as f64 / n as f64;
-            let w = 0.35875 - 0.48829 * t.cos() + 0.14128 * (2.0 * t).cos() - 0.01168 * (3.0 * t).cos();
+            let w =
+                0.35875 - 0.48829 * t.cos() + 0.14128 * (2.0 * t).cos() - 0.01168 * (3.0 * t).cos();
             f64::from(v) * w
         })
         .collect();
@@ -65,7 +66,9 @@ pub fn spectrum(x: &[f32]) -> Vec<f64> {
 /// Frequency of the strongest peak, refined by parabolic interpolation on log magnitudes.
 pub fn peak_hz(x: &[f32], sr: f32) -> f64 {
     let s = spectrum(x);
-    let k = (2..s.len() - 1).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap();
+    let k = (2..s.len() - 1)
+        .max_by(|&a, &b| s[a].total_cmp(&s[b]))
+        .unwrap();
     let (a, b, c) = (s[k - 1].ln(), s[k].ln(), s[k + 1].ln());
     let delta = 0.5 * (a - c) / (a - 2.0 * b + c);
     (k as f64 + delta) * f64::from(sr) / x.len() as f64

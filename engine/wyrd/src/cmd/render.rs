@@ -43,7 +43,12 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     if !(8_000..=384_000).contains(&a.sr) {
         bail!("--sr {} is outside 8000..384000", a.sr);
     }
-    if !(a.hold.is_finite() && a.tail.is_finite() && a.hold >= 0.0 && a.tail >= 0.0 && a.hold + a.tail <= 3600.0) {
+    if !(a.hold.is_finite()
+        && a.tail.is_finite()
+        && a.hold >= 0.0
+        && a.tail >= 0.0
+        && a.hold + a.tail <= 3600.0)
+    {
         bail!("--hold and --tail must be non-negative seconds (at most an hour in all)");
     }
     let patch = match (&a.bank, &a.preset_file) {
@@ -55,7 +60,12 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
                 eprintln!("warning: {w}");
             }
             bank.presets.get(a.preset).cloned().with_context(|| {
-                format!("{}: no preset {} (the bank has {})", path.display(), a.preset, bank.presets.len())
+                format!(
+                    "{}: no preset {} (the bank has {})",
+                    path.display(),
+                    a.preset,
+                    bank.presets.len()
+                )
             })?
         }
         (None, None) => unreachable!("clap requires --bank or --preset-file"),
