@@ -26,9 +26,13 @@ deps() {
         sudo_if env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi
     if ! command -v cargo >/dev/null 2>&1; then
-        [ -x "$HOME/.cargo/bin/cargo" ] || curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+        [ -x "$HOME/.cargo/bin/cargo" ] || curl -sSf https://sh.rustup.rs | sh -s -- -y --profile default
         # shellcheck disable=SC1091
         . "$HOME/.cargo/env"
+    fi
+    # The test command checks formatting and lints too.
+    if command -v rustup >/dev/null 2>&1; then
+        rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
     fi
 }
 

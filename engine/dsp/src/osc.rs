@@ -175,23 +175,19 @@ impl Inc for Steady {
     }
 }
 
-/// Fixed-point increments ramped across a block with 32 extra fraction bits.
+/// Fixed-point increments ramped across a block with 32 extra fraction bits; a falling ramp is a
+/// two's-complement step, so the per-sample update has no branch.
 #[derive(Clone, Copy)]
 struct Ramp {
     acc: u64,
     step: u64,
-    down: bool,
 }
 
 impl Ramp {
     fn new(from: f64, to: f64, n: usize) -> Ramp {
         let (a, b) = (u64::from(fixed(from)) << 32, u64::from(fixed(to)) << 32);
-        let down = b < a;
-        Ramp {
-            acc: a,
-            step: a.abs_diff(b) / n as u64,
-            down,
-        }
+        let step = (b as i64).wrapping_sub(a as i64) / n as i64;
+        Ramp { acc: a, step: step as u64 }
     }
 
     fn steady(&self) -> Option<Steady> {
@@ -202,11 +198,7 @@ impl Ramp {
 impl Inc for Ramp {
     #[inline(always)]
     fn next(&mut self) -> u32 {
-        self.acc = if self.down {
-            self.acc - self.step
-        } else {
-            self.acc + self.step
-        };
+        self.acc = self.acc.wrapping_add(self.step);
         (self.acc >> 32) as u32
     }
 }
