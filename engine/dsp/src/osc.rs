@@ -187,7 +187,10 @@ impl Ramp {
     fn new(from: f64, to: f64, n: usize) -> Ramp {
         let (a, b) = (u64::from(fixed(from)) << 32, u64::from(fixed(to)) << 32);
         let step = (b as i64).wrapping_sub(a as i64) / n as i64;
-        Ramp { acc: a, step: step as u64 }
+        Ramp {
+            acc: a,
+            step: step as u64,
+        }
     }
 
     fn steady(&self) -> Option<Steady> {
