@@ -59,6 +59,8 @@ pub struct Synth {
     noise: Noise,
     age: u64,
     keys: KeyStack,
+    /// Velocity each key was struck with, for mono/legato's fall-back to a held key.
+    key_velocity: [u8; 128],
     sustain: bool,
     bend: f32,
     /// Pitch of the last note-on, where poly portamento glides from.
@@ -92,6 +94,7 @@ impl Synth {
                 keys: [0; 128],
                 len: 0,
             },
+            key_velocity: [0; 128],
             sustain: false,
             bend: 1.0,
             last_hz: None,
@@ -195,6 +198,7 @@ impl Synth {
         let ctx = ctx(&prev, &cur, self.sample_rate, self.bend);
         let others_held = self.keys.len > 0;
         self.keys.push(note);
+        self.key_velocity[usize::from(note)] = velocity;
         let hz = note_to_hz(f32::from(note));
         let legato_glide_only = self.params.target(ParamId::PortamentoMode as usize) >= 1.0;
         match self.mode {
@@ -250,7 +254,7 @@ impl Synth {
                 match self.keys.top() {
                     // Fall back to the last key still held.
                     Some(k) => {
-                        let vel = 100;
+                        let vel = self.key_velocity[usize::from(k)];
                         let from = Some(v.hz());
                         v.start(
                             k,
