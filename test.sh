@@ -9,4 +9,9 @@ cd "$(dirname "$0")"
 command -v cargo >/dev/null 2>&1 || . "$HOME/.cargo/env"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --release -q -- -D warnings
-cargo test --workspace --release
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set -o pipefail
+cargo test --workspace --release 2>&1 | tee "$log"
+# cargo's last line is a doc-test run with nothing in it; say what the whole suite did.
+awk '/^test result:/ { p += $4; f += $6 } END { printf "summary: %d passed, %d failed\n", p, f }' "$log"
