@@ -118,3 +118,27 @@ fn missing_bank_and_bad_preset_index_are_clear_errors() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no preset 200 (the bank has 128)"));
 }
+
+#[test]
+fn a_reader_closing_the_pipe_is_not_an_error() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wyrd"))
+        .args(["bank", "list", &bank()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -0`
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        status.success() && !err.contains("panicked"),
+        "{status}: {err}"
+    );
+}

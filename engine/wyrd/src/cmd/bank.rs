@@ -17,10 +17,12 @@ pub fn run(cmd: &Command) -> anyhow::Result<()> {
             for w in &bank.warnings {
                 eprintln!("warning: {w}");
             }
-            for (i, p) in bank.presets.iter().enumerate() {
-                println!("{i:>3}  {}", p.name);
-            }
-            Ok(())
+            super::print_lines(
+                bank.presets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| format!("{i:>3}  {}", p.name)),
+            )
         }
     }
 }

@@ -20,3 +20,21 @@ pub fn resolve_bank(given: &Path) -> anyhow::Result<PathBuf> {
         given.display()
     )
 }
+
+/// Write lines to stdout; a reader that goes away (`wyrd bank list x | head`) is a normal end of
+/// output, not an error.
+pub fn print_lines(lines: impl IntoIterator<Item = String>) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        match writeln!(out, "{line}") {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}

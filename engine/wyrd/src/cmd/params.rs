@@ -9,14 +9,13 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&wyrd_schema::to_json())?);
-        return Ok(());
+        return super::print_lines([serde_json::to_string_pretty(&wyrd_schema::to_json())?]);
     }
-    println!(
+    let header = format!(
         "{:>2}  {:<18} {:<20} {:>7} {:>7} {:>7}  values",
         "#", "id", "label", "min", "max", "default"
     );
-    for p in &PARAMS {
+    let rows = PARAMS.iter().map(|p| {
         let values = match p.kind {
             Kind::Categorical { options } => options.join(" | "),
             Kind::Stepped => format!("steps of {} {}", p.step, p.unit),
@@ -27,7 +26,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 p.unit
             ),
         };
-        println!(
+        format!(
             "{:>2}  {:<18} {:<20} {:>7} {:>7} {:>7}  {}",
             p.index,
             p.id,
@@ -36,9 +35,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             p.max,
             p.default,
             values.trim_end()
-        );
-    }
-    Ok(())
+        )
+    });
+    super::print_lines(std::iter::once(header).chain(rows))
 }
 
 fn fmt(v: f64) -> String {
