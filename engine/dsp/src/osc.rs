@@ -83,31 +83,21 @@ impl Shape {
         }
     }
 
-    /// The naive waveform at phase `p` in [0, 1).
+    /// The naive sine or triangle at phase `p` in [0, 1). Saw and pulse are read straight from
+    /// the fixed-point phase (see `value`).
     #[inline]
     fn value(&self, p: f64) -> f32 {
-        match self.wave {
-            Wave::Sine => sin_turns(p),
-            Wave::Pulse => {
-                if p < self.knee {
-                    1.0
-                } else {
-                    -1.0
-                }
-            }
-            Wave::SawTri if self.saw => (if p < 0.5 { 2.0 * p } else { 2.0 * p - 2.0 }) as f32,
-            Wave::SawTri => {
-                let v = if p < self.knee {
-                    p * self.up
-                } else if p < 1.0 - self.knee {
-                    1.0 + (p - self.knee) * self.down
-                } else {
-                    (p - 1.0) * self.up
-                };
-                v as f32
-            }
-            Wave::Noise | Wave::SampleHold => 0.0,
+        if self.wave == Wave::Sine {
+            return sin_turns(p);
         }
+        let v = if p < self.knee {
+            p * self.up
+        } else if p < 1.0 - self.knee {
+            1.0 + (p - self.knee) * self.down
+        } else {
+            (p - 1.0) * self.up
+        };
+        v as f32
     }
 }
 
@@ -403,13 +393,17 @@ impl Osc {
                 let ago = since(sp, md).min(1.0);
                 let before = (f64::from(d) * f64::from(1.0 - ago)) as u32;
                 let at = events::<W>(blk, i, &points, self.phase, before, d, ago);
-                blk.step(i, value::<W>(s, 0) - value::<W>(s, at), ago);
+                blk.step(
+                    i,
+                    value::<W>(s, &points, 0) - value::<W>(s, &points, at),
+                    ago,
+                );
                 let after = (f64::from(d) * f64::from(ago)) as u32;
                 self.phase = events::<W>(blk, i, &points, 0, after, d, 0.0);
             } else {
                 self.phase = events::<W>(blk, i, &points, self.phase, d, d, 0.0);
             }
-            blk.buf[HALF + i] += value::<W>(s, self.phase);
+            blk.buf[HALF + i] += value::<W>(s, &points, self.phase);
         }
     }
 }
@@ -437,12 +431,13 @@ impl Points {
     }
 }
 
+/// The naive waveform at fixed-point phase `p`.
 #[inline(always)]
-fn value<const W: u8>(s: &Shape, p: u32) -> f32 {
+fn value<const W: u8>(s: &Shape, pts: &Points, p: u32) -> f32 {
     match W {
         SAW => p as i32 as f32 * (1.0 / 2_147_483_648.0),
         PULSE => {
-            if p < point(s.knee) {
+            if p < pts.knee {
                 1.0
             } else {
                 -1.0

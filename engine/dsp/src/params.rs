@@ -175,9 +175,9 @@ pub struct Frame {
 
 /// What a voice needs for one block: the previous and current frames plus global controls.
 #[derive(Debug, Clone, Copy)]
-pub struct BlockCtx<'a> {
-    pub prev: &'a Frame,
-    pub cur: &'a Frame,
+pub struct BlockCtx {
+    pub prev: Frame,
+    pub cur: Frame,
     pub sample_rate: f32,
     /// Pitch-bend factor (2^(semitones/12)).
     pub bend: f32,

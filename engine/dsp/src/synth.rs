@@ -172,8 +172,7 @@ impl Synth {
     pub fn set_sustain(&mut self, down: bool) {
         self.sustain = down;
         if !down {
-            let (prev, cur) = (self.prev, self.cur);
-            let ctx = ctx(&prev, &cur, self.sample_rate, self.bend);
+            let ctx = self.ctx();
             for v in self
                 .voices
                 .iter_mut()
@@ -194,8 +193,7 @@ impl Synth {
             return self.note_off(note);
         }
         self.age += 1;
-        let (prev, cur) = (self.prev, self.cur);
-        let ctx = ctx(&prev, &cur, self.sample_rate, self.bend);
+        let ctx = self.ctx();
         let others_held = self.keys.len > 0;
         self.keys.push(note);
         self.key_velocity[usize::from(note)] = velocity;
@@ -228,8 +226,7 @@ impl Synth {
     pub fn note_off(&mut self, note: u8) {
         let note = note.min(127);
         self.keys.remove(note);
-        let (prev, cur) = (self.prev, self.cur);
-        let ctx = ctx(&prev, &cur, self.sample_rate, self.bend);
+        let ctx = self.ctx();
         match self.mode {
             KeyboardMode::Poly => {
                 let sustain = self.sustain;
@@ -279,8 +276,7 @@ impl Synth {
     pub fn all_notes_off(&mut self) {
         self.keys.len = 0;
         self.sustain = false;
-        let (prev, cur) = (self.prev, self.cur);
-        let ctx = ctx(&prev, &cur, self.sample_rate, self.bend);
+        let ctx = self.ctx();
         for v in self.voices.iter_mut().filter(|v| v.is_playing()) {
             v.release(&ctx);
         }
@@ -340,6 +336,16 @@ impl Synth {
         victim
     }
 
+    /// The voices' view of the current block.
+    fn ctx(&self) -> BlockCtx {
+        BlockCtx {
+            prev: self.prev,
+            cur: self.cur,
+            sample_rate: self.sample_rate,
+            bend: self.bend,
+        }
+    }
+
     /// Render `left.len()` frames (`right` must be as long). Never allocates.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
         let n = left.len().min(right.len());
@@ -359,8 +365,7 @@ impl Synth {
         self.prev = self.cur;
         self.params.tick(n);
         self.cur = self.params.frame();
-        let (prev, cur) = (self.prev, self.cur);
-        let ctx = ctx(&prev, &cur, self.sample_rate, self.bend);
+        let ctx = self.ctx();
         let mono = &mut self.mono[..n];
         mono.fill(0.0);
         for v in self.voices.iter_mut().filter(|v| v.is_active()) {
@@ -376,14 +381,5 @@ impl Synth {
         self.reverb
             .process(mono, left, right, &rp(&self.prev), &rp(&self.cur));
         self.limiter.process(left, right);
-    }
-}
-
-fn ctx<'a>(prev: &'a Frame, cur: &'a Frame, sample_rate: f32, bend: f32) -> BlockCtx<'a> {
-    BlockCtx {
-        prev,
-        cur,
-        sample_rate,
-        bend,
     }
 }

@@ -184,7 +184,7 @@ impl Voice {
     pub fn render(&mut self, ctx: &BlockCtx, out: &mut [f32]) {
         let n = out.len();
         debug_assert!(n <= CONTROL_BLOCK);
-        let (cur, prev) = (ctx.cur, ctx.prev);
+        let (cur, prev) = (&ctx.cur, &ctx.prev);
         let sr = ctx.sample_rate;
         let (lfo0, lfo1) = self
             .lfo
