@@ -3,6 +3,7 @@
 #   ./setup.sh            everything, then render a preset to out/demo.wav
 #   ./setup.sh deps       system packages and Rust only
 #   ./setup.sh banks      fetch amSynth's banks into data/amsynth/banks
+#   ./setup.sh ort        fetch ONNX Runtime 1.31.1 (from its PyPI wheel) into data/onnxruntime
 # Nothing from other projects is committed: banks come from Debian's amsynth package at setup time.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -48,6 +49,29 @@ banks() {
     cp "$tmp"/usr/share/amsynth/banks/*.bank "$dest"/
     rm -rf "$tmp"
     echo "setup: $(ls "$dest"/*.bank | wc -l) bank files"
+}
+
+ORT_VERSION=1.31.1
+
+ort() {
+    local dest=$DATA/onnxruntime
+    if [ -f "$dest/libonnxruntime.so.$ORT_VERSION" ]; then return; fi
+    echo "setup: fetching ONNX Runtime $ORT_VERSION (PyPI wheel) into $dest"
+    local tmp
+    tmp=$(mktemp -d)
+    python3 -m pip download -q --no-deps --only-binary=:all: -d "$tmp" "onnxruntime==$ORT_VERSION"
+    mkdir -p "$dest"
+    python3 - "$tmp"/onnxruntime-*.whl "$dest" <<'PY'
+import sys, zipfile
+wheel, dest = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.startswith("onnxruntime/capi/libonnxruntime.so"):
+            with z.open(name) as src, open(f"{dest}/{name.rsplit('/', 1)[1]}", "wb") as out:
+                out.write(src.read())
+PY
+    rm -rf "$tmp"
+    ls "$dest"
 }
 
 demo() {

@@ -1,5 +1,7 @@
 //! Decibel conversion as `librosa.power_to_db`.
 
+use rayon::prelude::*;
+
 use crate::error::{invalid, AnalysisError};
 
 /// What 0 dB means (librosa's `ref`).
@@ -37,19 +39,34 @@ pub fn power_to_db(
     }
     let ref_power = match reference {
         DbRef::Value(v) => v.abs(),
-        DbRef::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        DbRef::Max => values
+            .par_iter()
+            .copied()
+            .reduce(|| f64::NEG_INFINITY, f64::max),
     };
     let offset = power_to_db_value(ref_power, amin);
-    let mut peak = f64::NEG_INFINITY;
-    for v in values.iter_mut() {
-        *v = power_to_db_value(*v, amin) - offset;
-        peak = peak.max(*v);
-    }
+    // A log per value is most of a long clip's dB conversion; chunks go to all cores.
+    let peak = values
+        .par_chunks_mut(CHUNK)
+        .map(|chunk| {
+            let mut peak = f64::NEG_INFINITY;
+            for v in chunk {
+                *v = power_to_db_value(*v, amin) - offset;
+                peak = peak.max(*v);
+            }
+            peak
+        })
+        .reduce(|| f64::NEG_INFINITY, f64::max);
     if let Some(t) = top_db {
-        floor_db(values, peak - t);
+        values
+            .par_chunks_mut(CHUNK)
+            .for_each(|chunk| floor_db(chunk, peak - t));
     }
     Ok(())
 }
+
+/// Values per parallel task.
+const CHUNK: usize = 1 << 15;
 
 /// Raises every value below `floor` to it.
 pub fn floor_db(values: &mut [f64], floor: f64) {

@@ -1,9 +1,14 @@
 //! Power mel spectrograms as `librosa.feature.melspectrogram`.
 
+use rayon::prelude::*;
+
 use crate::error::{invalid, AnalysisError};
 use crate::mel::{MelFilterbank, MelNorm};
 use crate::spectrogram::Spectrogram;
 use crate::stft::{PadMode, Stft, StftConfig};
+
+/// Frames per parallel task: enough work (~1 ms) to outweigh a task's overhead.
+const PARALLEL_FRAMES: usize = 256;
 
 /// Parameters of `librosa.feature.melspectrogram` (with `power=2`, Hann window).
 #[derive(Debug, Clone, PartialEq)]
@@ -109,12 +114,31 @@ impl MelAnalyzer {
         self.stft.config().n_frames(signal_len)
     }
 
-    /// Mel power spectrogram, `frames x n_mels`.
+    /// Mel power spectrogram, `frames x n_mels`. Long signals are split between threads
+    /// (rayon); every frame is computed the same way, so the result does not depend on it.
     pub fn power(&mut self, signal: &[f32]) -> Spectrogram {
-        let mut out = Spectrogram::zeros(self.n_frames(signal.len()), self.filterbank.n_mels());
+        let n_mels = self.filterbank.n_mels();
+        let n_frames = self.n_frames(signal.len());
+        let mut out = Spectrogram::zeros(n_frames, n_mels);
         let filterbank = &self.filterbank;
-        self.stft
-            .for_each_power_frame(signal, |t, p| filterbank.apply(p, out.frame_mut(t)));
+        if n_frames < 2 * PARALLEL_FRAMES {
+            self.stft
+                .for_each_power_frame(signal, |t, p| filterbank.apply(p, out.frame_mut(t)));
+            return out;
+        }
+        let stft = &self.stft;
+        out.as_mut_slice()
+            .par_chunks_mut(PARALLEL_FRAMES * n_mels)
+            .enumerate()
+            .for_each(|(chunk, block)| {
+                let first = chunk * PARALLEL_FRAMES;
+                let frames = first..first + block.len() / n_mels;
+                let mut stft = stft.clone();
+                stft.for_each_power_frame_in(signal, frames, |t, p| {
+                    let row = (t - first) * n_mels;
+                    filterbank.apply(p, &mut block[row..row + n_mels]);
+                });
+            });
         out
     }
 }

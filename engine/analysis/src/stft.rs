@@ -85,7 +85,9 @@ pub fn hann_periodic(n: usize) -> Vec<f64> {
         .collect()
 }
 
-/// A planned STFT with its window and buffers, reused across frames and signals.
+/// A planned STFT with its window and buffers, reused across frames and signals. Clones share
+/// the FFT plan and have their own buffers, one per thread.
+#[derive(Clone)]
 pub struct Stft {
     cfg: StftConfig,
     /// Hann of `win_length`, zero-padded to `n_fft` like `librosa.util.pad_center`.
@@ -136,13 +138,24 @@ impl Stft {
     }
 
     /// Calls `f(t, power)` for every frame of `signal`, without storing the linear spectrogram.
-    pub fn for_each_power_frame(&mut self, signal: &[f32], mut f: impl FnMut(usize, &[f64])) {
+    pub fn for_each_power_frame(&mut self, signal: &[f32], f: impl FnMut(usize, &[f64])) {
+        self.for_each_power_frame_in(signal, 0..self.cfg.n_frames(signal.len()), f);
+    }
+
+    /// As [`for_each_power_frame`](Self::for_each_power_frame) for the frames in `frames` only,
+    /// so a long signal can be split between threads.
+    pub fn for_each_power_frame_in(
+        &mut self,
+        signal: &[f32],
+        frames: std::ops::Range<usize>,
+        mut f: impl FnMut(usize, &[f64]),
+    ) {
         let offset = if self.cfg.center {
             (self.cfg.n_fft / 2) as isize
         } else {
             0
         };
-        for t in 0..self.cfg.n_frames(signal.len()) {
+        for t in frames {
             let start = (t * self.cfg.hop_length) as isize - offset;
             self.fill_windowed(signal, start);
             self.transform();

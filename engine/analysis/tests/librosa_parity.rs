@@ -1,14 +1,21 @@
-//! Parity with librosa 0.11 on fixtures from `tools/make_fixtures.py`.
+//! Parity with librosa (>= 0.10; fixtures made with the version in `fixtures/VERSIONS.txt`)
+//! on fixtures from `tools/make_fixtures.py`. MFCCs are in `mfcc_parity.rs`.
 
 mod common;
 
-use common::{read_npy, read_signal, signal_names};
+use common::{max_rel_error, read_npy, read_signal, signal_names};
 use wyrd_analysis::{
-    mel_lsd, MelAnalyzer, MelConfig, MelFilterbank, MelLsd, MelNorm, PadMode, Spectrogram,
+    mel_lsd, rms, spectral_centroid, spectral_flatness, MelAnalyzer, MelConfig, MelFilterbank,
+    MelLsd, MelNorm, PadMode, RmsConfig, SpectralConfig, Spectrogram, StftConfig,
 };
 
 const DB_TOLERANCE: f64 = 0.05;
 const LSD_TOLERANCE: f64 = 0.01;
+/// Per-frame RMS and centroid: relative error, against `max(|librosa|, floor)`.
+const SCALAR_REL_TOLERANCE: f64 = 1e-9;
+/// Flatness is a geometric mean, dominated by the weakest bins, whose FFT rounding is large
+/// relative to themselves (measured ~2e-9 with power 1, ~6e-12 with power 2).
+const FLATNESS_REL_TOLERANCE: f64 = 1e-7;
 
 fn mel_db(signal: &[f32], cfg: MelConfig) -> Spectrogram {
     let mut power = MelAnalyzer::new(cfg).unwrap().power(signal);
@@ -131,4 +138,79 @@ fn slaney_filterbank_matches_librosa() {
 fn htk_unnormalised_filterbank_matches_librosa() {
     let fb = MelFilterbank::new(16_000.0, 512, 40, 50.0, 7000.0, true, MelNorm::None).unwrap();
     assert_filterbank(&fb, "filterbank_htk_none_16000_512_40_50_7000.npy");
+}
+
+fn check_scalar(ours: &[f64], fixture: &str, floor: f64) {
+    let tolerance = if fixture.starts_with("flatness") {
+        FLATNESS_REL_TOLERANCE
+    } else {
+        SCALAR_REL_TOLERANCE
+    };
+    let err = max_rel_error(ours, fixture, floor);
+    eprintln!("{fixture}: max relative error {err:.2e}");
+    assert!(err <= tolerance, "{fixture}: {err:e}");
+}
+
+#[test]
+fn rms_centroid_and_flatness_match_librosa() {
+    let spectral = SpectralConfig::new(48_000);
+    for name in signal_names() {
+        let x = read_signal(&name);
+        check_scalar(
+            &rms(&x, &RmsConfig::default()).unwrap(),
+            &format!("rms_{name}.npy"),
+            1e-12,
+        );
+        check_scalar(
+            &spectral_centroid(&x, &spectral).unwrap(),
+            &format!("centroid_{name}.npy"),
+            1e-9,
+        );
+        check_scalar(
+            &spectral_flatness(&x, &spectral).unwrap(),
+            &format!("flatness_{name}.npy"),
+            1e-12,
+        );
+    }
+}
+
+#[test]
+fn non_default_spectral_features_match_librosa() {
+    // The fixtures' SPECTRAL_CUSTOM and FLATNESS_CUSTOM.
+    let x = read_signal("chirp");
+    let stft = StftConfig {
+        n_fft: 1024,
+        hop_length: 256,
+        win_length: 800,
+        center: true,
+        pad_mode: PadMode::Reflect,
+    };
+    let framing = RmsConfig::from_stft(&stft);
+    check_scalar(&rms(&x, &framing).unwrap(), "rms_custom_chirp.npy", 1e-12);
+    let uncentred = RmsConfig {
+        center: false,
+        pad_mode: PadMode::Constant,
+        ..framing
+    };
+    check_scalar(
+        &rms(&x, &uncentred).unwrap(),
+        "rms_uncentred_chirp.npy",
+        1e-12,
+    );
+    let cfg = SpectralConfig {
+        stft,
+        flatness_amin: 1e-8,
+        flatness_power: 1.0,
+        ..SpectralConfig::new(48_000)
+    };
+    check_scalar(
+        &spectral_centroid(&x, &cfg).unwrap(),
+        "centroid_custom_chirp.npy",
+        1e-9,
+    );
+    check_scalar(
+        &spectral_flatness(&x, &cfg).unwrap(),
+        "flatness_custom_chirp.npy",
+        1e-12,
+    );
 }

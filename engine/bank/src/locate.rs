@@ -17,6 +17,17 @@ pub fn banks_dir() -> Option<PathBuf> {
     if let Some(dir) = env::var_os("WYRD_BANKS").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(dir));
     }
+    data_roots()
+        .into_iter()
+        .map(|data| data.join(IN_DATA))
+        .chain([PathBuf::from(SYSTEM)])
+        .find(|dir| dir.is_dir())
+}
+
+/// Candidate `data/` folders, most specific first: `$WYRD_DATA`, then `data` in every ancestor
+/// of the current directory, of the executable's directory and of this crate's source.
+/// Setup scripts fetch third-party files (banks, ONNX Runtime) into the first existing one.
+pub fn data_roots() -> Vec<PathBuf> {
     let data = env::var_os("WYRD_DATA")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
@@ -32,10 +43,14 @@ pub fn banks_dir() -> Option<PathBuf> {
         roots.extend(start.ancestors().map(|a| a.join("data")));
     }
     roots
+}
+
+/// `relative` inside the first data folder that has it (see [`data_roots`]).
+pub fn find_data(relative: &str) -> Option<PathBuf> {
+    data_roots()
         .into_iter()
-        .map(|data| data.join(IN_DATA))
-        .chain([PathBuf::from(SYSTEM)])
-        .find(|dir| dir.is_dir())
+        .map(|d| d.join(relative))
+        .find(|p| p.exists())
 }
 
 /// The `*.bank` files in `dir`, sorted by file name bytes (the order amSynth lists them in).

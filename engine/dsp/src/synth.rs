@@ -383,3 +383,13 @@ impl Synth {
         self.limiter.process(left, right);
     }
 }
+
+impl std::fmt::Debug for Synth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Synth")
+            .field("sample_rate", &self.sample_rate)
+            .field("max_voices", &self.max_voices())
+            .field("active_voices", &self.active_voices())
+            .finish_non_exhaustive()
+    }
+}

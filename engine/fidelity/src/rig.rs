@@ -16,9 +16,9 @@ use anyhow::{bail, Context, Result};
 use wyrd_render::Stereo;
 
 use crate::amsynth::Amsynth;
-use crate::capture::{Capturer, Glitch, Job, MidiEvent};
-use crate::child::TempDir;
-use crate::jack_server::JackServer;
+use wyrd_jackd::JackServer;
+use wyrd_jackd::TempDir;
+use wyrd_jackd::{Capturer, Glitch, Job, MidiEvent};
 
 /// `JACK_DEFAULT_SERVER` is process-wide, so one process can drive only one rig at a time.
 static RIG_LOCK: Mutex<()> = Mutex::new(());
@@ -89,7 +89,7 @@ impl NoteSpec {
 }
 
 /// Not `Send`, deliberately: its child processes are tied to the lifetime of the thread that
-/// started them (see [`crate::child::ChildGuard`]), so the rig stays on that thread.
+/// started them (see [`wyrd_jackd::ChildGuard`]), so the rig stays on that thread.
 pub struct Rig {
     // Field order is drop order: clients close before their server stops.
     capturer: Capturer,
@@ -109,7 +109,7 @@ impl Rig {
         let lock = RIG_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         let home = TempDir::new("wyrd-fidelity")?;
         let server = JackServer::start(opts.sample_rate, opts.period, home.path())?;
-        let capturer = Capturer::new()?;
+        let capturer = Capturer::new("wyrd-fidelity")?;
         if capturer.sample_rate() != opts.sample_rate || capturer.period() != opts.period {
             bail!(
                 "jackd runs at {} Hz / {} frames, asked for {} Hz / {} frames",
@@ -198,11 +198,7 @@ impl Rig {
         };
         events.push(MidiEvent::note_on(on, spec.note, spec.velocity));
         events.push(MidiEvent::note_off(on + spec.hold_frames, spec.note));
-        Job {
-            events,
-            record_from: on,
-            record_len: spec.frames(),
-        }
+        Job::new(events, on, spec.frames())
     }
 
     /// Start a fresh amSynth on `preset` of `bank`, play `job` into it, record, stop it.

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use wyrd_fidelity::capture::{Job, MidiEvent};
-use wyrd_fidelity::child::TempDir;
 use wyrd_fidelity::rig::{NoteSpec, Rig, RigOptions, Take};
+use wyrd_jackd::TempDir;
+use wyrd_jackd::{Job, MidiEvent};
 use wyrd_render::Stereo;
 
 fn enabled(test: &str) -> bool {
@@ -107,14 +107,14 @@ fn capture_is_sample_aligned_deterministic_and_cleaned_up() {
     let p = rig.preroll();
     for offset in [1, 100, 255] {
         let on = p + offset;
-        let job = Job {
-            events: vec![
+        let job = Job::new(
+            vec![
                 MidiEvent::note_on(on, 60, 100),
                 MidiEvent::note_off(on + hold, 60),
             ],
-            record_from: on,
-            record_len: spec.frames(),
-        };
+            on,
+            spec.frames(),
+        );
         let t = rig.run_job(&square, 0, &job).unwrap();
         assert_eq!(first_nonzero(&t.left), Some(1), "offset {offset}");
         let e = envelope(&t.left);

@@ -26,6 +26,14 @@ enum Command {
     },
     /// Render a preset offline to a float WAV file, deterministically.
     Render(cmd::render::Args),
+    /// Compute audio features of a WAV file (librosa-compatible) into .npy or JSON.
+    Analyze(cmd::analyze::Args),
+    /// Distances between two WAV files: mel-LSD (dB) and MFCC-MAE.
+    Compare(cmd::compare::Args),
+    /// Play live on JACK: MIDI in, stereo out, audio input analysed.
+    Run(cmd::run::Args),
+    /// Show what wyrd finds: JACK server, ports, real-time limits, ONNX Runtime, banks.
+    Doctor,
 }
 
 fn main() -> std::process::ExitCode {
@@ -34,6 +42,10 @@ fn main() -> std::process::ExitCode {
         Command::Params(a) => cmd::params::run(&a),
         Command::Bank { command } => cmd::bank::run(&command),
         Command::Render(a) => cmd::render::run(&a),
+        Command::Analyze(a) => cmd::analyze::run(&a),
+        Command::Compare(a) => cmd::compare::run(&a),
+        Command::Run(a) => cmd::run::run(&a),
+        Command::Doctor => cmd::doctor::run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

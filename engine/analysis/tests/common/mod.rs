@@ -88,3 +88,54 @@ pub fn signal_names() -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// Worst MFCC error against a librosa fixture, relative per coefficient to
+/// `max(|b|, frame RMS of b)`: the coefficient's own size, but never less than the typical
+/// size of its frame's coefficients, so near-zero coefficients (a DCT of a nearly flat
+/// spectrum) are judged on the frame's scale rather than demanding ever more digits.
+pub fn max_mfcc_rel_error(ours: &[f64], n_frames: usize, fixture: &str) -> f64 {
+    let theirs = read_npy(fixture);
+    assert_eq!(theirs.shape.len(), 2, "{fixture}: not a matrix");
+    assert_eq!(theirs.shape[0], n_frames, "{fixture}: frame count");
+    assert_eq!(ours.len(), theirs.data.len(), "{fixture}: size");
+    let n = theirs.shape[1];
+    ours.chunks_exact(n)
+        .zip(theirs.data.chunks_exact(n))
+        .map(|(a, b)| {
+            let scale = (b.iter().map(|v| v * v).sum::<f64>() / n as f64).sqrt();
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).abs() / y.abs().max(scale).max(f64::MIN_POSITIVE))
+                .fold(0.0, worse)
+        })
+        .fold(0.0, worse)
+}
+
+/// Worst `|a - b|` over all cells, for same-shaped arrays.
+pub fn max_abs_error(ours: &[f64], fixture: &str) -> f64 {
+    let theirs = read_npy(fixture);
+    assert_eq!(ours.len(), theirs.data.len(), "{fixture}: size");
+    ours.iter()
+        .zip(&theirs.data)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, worse)
+}
+
+/// Worst `|a - b| / max(|b|, floor)` for per-frame scalars.
+pub fn max_rel_error(ours: &[f64], fixture: &str, floor: f64) -> f64 {
+    let theirs = read_npy(fixture);
+    assert_eq!(theirs.shape, [ours.len()], "{fixture}: frame count");
+    ours.iter()
+        .zip(&theirs.data)
+        .map(|(a, b)| (a - b).abs() / b.abs().max(floor).max(f64::MIN_POSITIVE))
+        .fold(0.0, worse)
+}
+
+/// `f64::max` that lets NaN through, so an error that is NaN fails the test instead of vanishing.
+pub fn worse(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}

@@ -1,6 +1,10 @@
+pub mod analyze;
 pub mod bank;
+pub mod compare;
+pub mod doctor;
 pub mod params;
 pub mod render;
+pub mod run;
 
 use std::path::{Path, PathBuf};
 

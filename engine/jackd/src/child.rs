@@ -86,6 +86,44 @@ impl ChildGuard {
         log_tail(&self.log, 2000)
     }
 
+    /// Sends `signal` (e.g. `libc::SIGINT`, what Ctrl-C sends) and waits up to `timeout` for
+    /// the child to exit on its own; `None` if it is still running then (it is left running).
+    pub fn signal_and_wait(&mut self, signal: i32, timeout: Duration) -> Option<ExitStatus> {
+        let child = self.child.as_mut()?;
+        if let Ok(Some(status)) = child.try_wait() {
+            self.child = None;
+            return Some(status);
+        }
+        // SAFETY: plain syscall on the pid of a child we have not reaped yet.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        }
+        self.wait_exit(timeout)
+    }
+
+    /// Waits up to `timeout` for the child to exit by itself; reaps it if it did.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let child = self.child.as_mut()?;
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                self.child = None;
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Everything the child wrote (stdout and stderr), lossy.
+    pub fn log(&self) -> String {
+        std::fs::read(&self.log)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+
     /// SIGTERM, then SIGKILL if it lingers; always reaps. `None` when it was not running.
     pub fn stop(&mut self) -> Option<ExitStatus> {
         let mut child = self.child.take()?;
@@ -162,7 +200,7 @@ mod tests {
 
     #[test]
     fn a_missing_program_names_the_packages_to_install() {
-        let dir = TempDir::new("wyrd-fidelity-child-test").unwrap();
+        let dir = TempDir::new("wyrd-jackd-child-test").unwrap();
         let err = ChildGuard::spawn(
             "jackd",
             &mut Command::new("wyrd-no-such-program"),
@@ -178,7 +216,7 @@ mod tests {
 
     #[test]
     fn stop_terminates_and_reaps() {
-        let dir = TempDir::new("wyrd-fidelity-child-test").unwrap();
+        let dir = TempDir::new("wyrd-jackd-child-test").unwrap();
         let mut child = ChildGuard::spawn(
             "sleep",
             Command::new("sleep").arg("30"),
@@ -196,7 +234,7 @@ mod tests {
 
     #[test]
     fn an_exited_child_reports_its_output() {
-        let dir = TempDir::new("wyrd-fidelity-child-test").unwrap();
+        let dir = TempDir::new("wyrd-jackd-child-test").unwrap();
         let mut child = ChildGuard::spawn(
             "sh",
             Command::new("sh").args(["-c", "echo broken >&2; exit 3"]),

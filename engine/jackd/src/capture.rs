@@ -1,8 +1,9 @@
-//! Our two JACK clients: one sends MIDI into amSynth, the other records amSynth's output.
+//! Two test JACK clients around a synth under test: one sends it MIDI (and, optionally, audio
+//! into its inputs), the other records its output.
 //!
-//! They are separate clients on purpose: the graph is then the chain sender → amSynth →
+//! They are separate clients on purpose: the graph is then the chain sender → synth →
 //! recorder, which JACK runs in that order inside every cycle. A single client that both feeds
-//! and reads amSynth would close a loop, which JACK2 may break by delaying one edge by a period.
+//! and reads the synth would close a loop, which JACK2 may break by delaying one edge by a period.
 //!
 //! Time is counted by the sender in frames it has processed and published to the recorder,
 //! which runs later in the same cycle; so both agree on every frame without depending on JACK's
@@ -17,10 +18,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
-use jack::{AudioIn, Client, ClientOptions, Control, MidiOut, Port, ProcessScope, RawMidi};
+use jack::{
+    AudioIn, AudioOut, Client, ClientOptions, Control, MidiOut, Port, ProcessScope, RawMidi,
+};
 
 /// At most this many MIDI events per job (they are copied into the real-time thread by value).
-pub const MAX_EVENTS: usize = 16;
+pub const MAX_EVENTS: usize = 64;
 
 /// A MIDI message at a frame relative to the job's start.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,18 +58,55 @@ impl MidiEvent {
         }
     }
 
+    pub fn program(frame: u32, program: u8) -> Self {
+        MidiEvent {
+            frame,
+            bytes: [0xc0, program & 0x7f, 0],
+            len: 2,
+        }
+    }
+
+    /// `value` in -8192..=8191.
+    pub fn pitch_bend(frame: u32, value: i16) -> Self {
+        let v = (i32::from(value) + 8192).clamp(0, 16383) as u16;
+        MidiEvent {
+            frame,
+            bytes: [0xe0, (v & 0x7f) as u8, (v >> 7) as u8],
+            len: 3,
+        }
+    }
+
     pub fn bytes(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len)]
     }
 }
 
 /// What to play and which frames to keep, all relative to the cycle in which the job starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     /// Sorted by frame.
     pub events: Vec<MidiEvent>,
     pub record_from: u32,
     pub record_len: u32,
+    /// Audio (left, right) played into the synth's inputs from the job's frame 0.
+    pub input: Option<(Vec<f32>, Vec<f32>)>,
+    /// Run the graph in freewheel mode (as fast as the clients go, nothing dropped) rather
+    /// than in real time. Real time is what tests of xruns need; its recordings may have
+    /// gaps where JACK skipped a late client, which are then not reported as glitches.
+    pub freewheel: bool,
+}
+
+impl Job {
+    /// A freewheeling job without input audio.
+    pub fn new(events: Vec<MidiEvent>, record_from: u32, record_len: u32) -> Self {
+        Job {
+            events,
+            record_from,
+            record_len,
+            input: None,
+            freewheel: true,
+        }
+    }
 }
 
 /// A capture went wrong in a way that a retry can fix (a late or missed JACK cycle).
@@ -91,10 +131,19 @@ const FAULT_GAP: u32 = 2;
 const FAULT_LOCKED: u32 = 4;
 const FAULT_MIDI_WRITE: u32 = 8;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct EventList {
     events: [MidiEvent; MAX_EVENTS],
     len: usize,
+}
+
+impl Default for EventList {
+    fn default() -> Self {
+        EventList {
+            events: [MidiEvent::default(); MAX_EVENTS],
+            len: 0,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -121,6 +170,8 @@ struct Shared {
     server_gone: AtomicBool,
     events: Mutex<EventList>,
     recording: Mutex<Recording>,
+    /// Audio the sender plays, (left, right); only touched by the control thread while IDLE.
+    input: Mutex<(Vec<f32>, Vec<f32>)>,
 }
 
 impl Shared {
@@ -141,6 +192,8 @@ impl jack::NotificationHandler for Notifications {
 
 struct Sender {
     port: Port<MidiOut>,
+    out_l: Port<AudioOut>,
+    out_r: Port<AudioOut>,
     shared: Arc<Shared>,
     pending: EventList,
     next: usize,
@@ -157,6 +210,9 @@ impl jack::ProcessHandler for Sender {
         self.shared.cycle_start.store(t0, Ordering::Release);
         // Always take the writer: it clears the port buffer, which JACK does not do for us.
         let mut writer = self.port.writer(ps);
+        let (out_l, out_r) = (self.out_l.as_mut_slice(ps), self.out_r.as_mut_slice(ps));
+        out_l.fill(0.0);
+        out_r.fill(0.0);
         match self.shared.state.load(Ordering::Acquire) {
             REQUESTED => {
                 let Ok(list) = self.shared.events.try_lock() else {
@@ -175,6 +231,18 @@ impl jack::ProcessHandler for Sender {
                 self.next = self.pending.len;
                 return Control::Continue;
             }
+        }
+        let played = t0.wrapping_sub(self.start) as usize;
+        match self.shared.input.try_lock() {
+            Ok(input) => {
+                let (l, r) = &*input;
+                if played < l.len() {
+                    let k = (l.len() - played).min(out_l.len());
+                    out_l[..k].copy_from_slice(&l[played..played + k]);
+                    out_r[..k].copy_from_slice(&r[played..played + k]);
+                }
+            }
+            Err(_) => self.shared.fault(FAULT_LOCKED),
         }
         while self.next < self.pending.len {
             let ev = self.pending.events[self.next];
@@ -254,26 +322,33 @@ pub struct Capturer {
     midi_out: String,
     in_left: String,
     in_right: String,
+    audio_out: [String; 2],
 }
 
 impl Capturer {
-    /// Open and activate both clients on the server named by `JACK_DEFAULT_SERVER`.
-    pub fn new() -> Result<Self> {
+    /// Open and activate both clients (`<prefix>-send`, `<prefix>-rec`) on the server named by
+    /// `JACK_DEFAULT_SERVER`.
+    pub fn new(prefix: &str) -> Result<Self> {
         let shared = Arc::new(Shared::default());
         let open = |name: &str| -> Result<Client> {
             let (client, _) = Client::new(name, ClientOptions::NO_START_SERVER)
                 .map_err(|e| anyhow!("cannot open JACK client {name}: {e:?}"))?;
             Ok(client)
         };
-        let send_client = open("wyrd-fidelity-send")?;
-        let rec_client = open("wyrd-fidelity-rec")?;
+        let send_client = open(&format!("{prefix}-send"))?;
+        let rec_client = open(&format!("{prefix}-rec"))?;
         let port = send_client.register_port("midi_out", MidiOut::default())?;
+        let out_l = send_client.register_port("out_l", AudioOut::default())?;
+        let out_r = send_client.register_port("out_r", AudioOut::default())?;
+        let (audio_l, audio_r) = (out_l.name()?, out_r.name()?);
         let left = rec_client.register_port("in_l", AudioIn::default())?;
         let right = rec_client.register_port("in_r", AudioIn::default())?;
         let midi_out = port.name()?;
         let (in_left, in_right) = (left.name()?, right.name()?);
         let sender = Sender {
             port,
+            out_l,
+            out_r,
             shared: shared.clone(),
             pending: EventList::default(),
             next: 0,
@@ -308,6 +383,7 @@ impl Capturer {
             midi_out,
             in_left,
             in_right,
+            audio_out: [audio_l, audio_r],
         })
     }
 
@@ -350,6 +426,18 @@ impl Capturer {
         Ok(())
     }
 
+    /// Also wire the sender's audio outputs into the synth's inputs (for [`Job::input`]).
+    pub fn connect_input(&self, left: &str, right: &str) -> Result<()> {
+        let c = self.client();
+        for (from, to) in [(&self.audio_out[0], left), (&self.audio_out[1], right)] {
+            match c.connect_ports_by_name(from, to) {
+                Ok(()) | Err(jack::Error::PortAlreadyConnected(..)) => {}
+                Err(e) => bail!("cannot connect JACK ports {from} -> {to}: {e}"),
+            }
+        }
+        Ok(())
+    }
+
     pub fn server_gone(&self) -> bool {
         self.shared.server_gone.load(Ordering::Acquire)
     }
@@ -383,6 +471,11 @@ impl Capturer {
             let mut list = lock(&self.shared.events);
             list.len = job.events.len();
             list.events[..job.events.len()].copy_from_slice(&job.events);
+            let mut input = lock(&self.shared.input);
+            *input = job.input.clone().unwrap_or_default();
+            if input.0.len() != input.1.len() {
+                bail!("input channels differ in length");
+            }
             let mut rec = lock(&self.shared.recording);
             rec.left = vec![0.0; len];
             rec.right = vec![0.0; len];
@@ -395,7 +488,11 @@ impl Capturer {
             .record_len
             .store(job.record_len, Ordering::Relaxed);
         self.shared.faults.store(0, Ordering::Relaxed);
-        let fw = Freewheel::start(self.client())?;
+        let fw = if job.freewheel {
+            Some(Freewheel::start(self.client())?)
+        } else {
+            None
+        };
         self.shared.state.store(REQUESTED, Ordering::Release);
 
         // Real time at worst (freewheel is typically 20x faster), plus slack for a slow start.
@@ -425,7 +522,12 @@ impl Capturer {
         self.shared.state.store(IDLE, Ordering::Release);
         waited?;
 
-        let faults = self.shared.faults.load(Ordering::Relaxed);
+        let mut faults = self.shared.faults.load(Ordering::Relaxed);
+        if !job.freewheel {
+            // In real time a busy machine makes JACK skip late clients now and then; a
+            // real-time job is about timing under load, not about a gapless recording.
+            faults &= !(FAULT_GAP | FAULT_LATE_EVENT);
+        }
         if faults != 0 {
             return Err(Glitch(describe_faults(faults)).into());
         }

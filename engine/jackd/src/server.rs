@@ -28,7 +28,7 @@ impl JackServer {
         use std::sync::atomic::{AtomicU32, Ordering};
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let name = format!(
-            "wyrd-fidelity-{}-{}",
+            "wyrd-{}-{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
@@ -54,6 +54,11 @@ impl JackServer {
         &self.name
     }
 
+    /// Stops jackd by its PID (SIGTERM, then SIGKILL) and reaps it.
+    pub fn stop(&mut self) {
+        self.child.stop();
+    }
+
     /// `Err` with jackd's last output when it has died.
     pub fn check_alive(&mut self) -> Result<()> {
         self.child.check_alive()
@@ -66,7 +71,7 @@ impl JackServer {
             // Opening a client is the only reliable readiness test: the socket appears before the
             // server accepts connections.
             if let Ok((probe, _)) =
-                jack::Client::new("wyrd-fidelity-probe", jack::ClientOptions::NO_START_SERVER)
+                jack::Client::new("wyrd-jackd-probe", jack::ClientOptions::NO_START_SERVER)
             {
                 drop(probe);
                 return Ok(());

@@ -1,0 +1,212 @@
+//! What the audio thread tells the rest of the program: plain atomics, written once per period.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+
+/// An `f32` stored in an `AtomicU32`.
+#[derive(Debug, Default)]
+pub struct AtomicF32(AtomicU32);
+
+impl AtomicF32 {
+    pub fn load(&self) -> f32 {
+        f32::from_bits(self.0.load(Ordering::Relaxed))
+    }
+
+    pub fn store(&self, v: f32) {
+        self.0.store(v.to_bits(), Ordering::Relaxed);
+    }
+}
+
+/// Engine clock: the frame at which the current period started and when (monotonic ns), kept
+/// consistent with a sequence counter so readers never see a frame from one period paired
+/// with the time of another. The writer never waits.
+#[derive(Debug, Default)]
+pub struct Clock {
+    seq: AtomicU64,
+    frame: AtomicU64,
+    nanos: AtomicU64,
+    sample_rate: AtomicU32,
+}
+
+/// A consistent reading of [`Clock`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockReading {
+    /// Engine frame at the start of the latest period.
+    pub frame: u64,
+    /// `CLOCK_MONOTONIC` time of that period's start, in nanoseconds.
+    pub nanos: u64,
+    pub sample_rate: u32,
+}
+
+impl ClockReading {
+    /// The engine frame that plays at monotonic time `nanos` (extrapolated from this reading).
+    pub fn frame_at(&self, nanos: u64) -> u64 {
+        let dt = nanos as i128 - self.nanos as i128;
+        let df = dt * i128::from(self.sample_rate) / 1_000_000_000;
+        (self.frame as i128 + df).max(0) as u64
+    }
+}
+
+impl Clock {
+    pub(crate) fn publish(&self, frame: u64, nanos: u64, sample_rate: u32) {
+        self.seq.fetch_add(1, Ordering::AcqRel);
+        self.frame.store(frame, Ordering::Relaxed);
+        self.nanos.store(nanos, Ordering::Relaxed);
+        self.sample_rate.store(sample_rate, Ordering::Relaxed);
+        self.seq.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn read(&self) -> ClockReading {
+        loop {
+            let s0 = self.seq.load(Ordering::Acquire);
+            let reading = ClockReading {
+                frame: self.frame.load(Ordering::Relaxed),
+                nanos: self.nanos.load(Ordering::Relaxed),
+                sample_rate: self.sample_rate.load(Ordering::Relaxed),
+            };
+            if s0.is_multiple_of(2) && self.seq.load(Ordering::Acquire) == s0 {
+                return reading;
+            }
+            std::hint::spin_loop();
+        }
+    }
+}
+
+/// `CLOCK_MONOTONIC` in nanoseconds: a vDSO read, no system call, safe in the audio thread.
+pub fn monotonic_nanos() -> u64 {
+    read_clock(libc::CLOCK_MONOTONIC)
+}
+
+/// CPU time this thread has used, in nanoseconds: unlike wall time it does not grow while the
+/// thread is preempted, so it tells our own cost apart from the scheduler's.
+pub fn thread_cpu_nanos() -> u64 {
+    read_clock(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+fn read_clock(id: libc::clockid_t) -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec to write to; both clocks exist on every Linux.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// Counters and meters of a running engine.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub clock: Clock,
+    pub(crate) periods: AtomicU64,
+    pub(crate) period_frames: AtomicU32,
+    pub(crate) peak_l: AtomicF32,
+    pub(crate) peak_r: AtomicF32,
+    /// Share of the period the last callback took (wall time).
+    pub(crate) load: AtomicF32,
+    /// Largest share since the last [`Stats::take_max_load`].
+    pub(crate) max_load: AtomicF32,
+    /// Sum of loads, for an average over an interval.
+    pub(crate) load_sum: AtomicF32,
+    pub(crate) xruns: AtomicU64,
+    /// Periods in which our callback's own CPU time exceeded the period: xruns wyrd caused.
+    pub(crate) overruns: AtomicU64,
+    pub(crate) dropped_commands: AtomicU64,
+    pub(crate) late_commands: AtomicU64,
+    pub(crate) dropped_garbage: AtomicU64,
+    pub(crate) midi_events: AtomicU64,
+    pub(crate) active_voices: AtomicU32,
+    pub(crate) program: AtomicU32,
+    pub(crate) server_gone: AtomicBool,
+}
+
+/// A copy of [`Stats`] at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StatsSnapshot {
+    pub periods: u64,
+    pub period_frames: u32,
+    pub sample_rate: u32,
+    pub frame: u64,
+    pub peak: [f32; 2],
+    pub load: f32,
+    pub max_load: f32,
+    pub xruns: u64,
+    pub overruns: u64,
+    pub dropped_commands: u64,
+    pub late_commands: u64,
+    pub dropped_garbage: u64,
+    pub midi_events: u64,
+    pub active_voices: u32,
+    pub program: u32,
+}
+
+impl Stats {
+    pub fn snapshot(&self) -> StatsSnapshot {
+        let clock = self.clock.read();
+        StatsSnapshot {
+            periods: self.periods.load(Ordering::Relaxed),
+            period_frames: self.period_frames.load(Ordering::Relaxed),
+            sample_rate: clock.sample_rate,
+            frame: clock.frame,
+            peak: [self.peak_l.load(), self.peak_r.load()],
+            load: self.load.load(),
+            max_load: self.max_load.load(),
+            xruns: self.xruns.load(Ordering::Relaxed),
+            overruns: self.overruns.load(Ordering::Relaxed),
+            dropped_commands: self.dropped_commands.load(Ordering::Relaxed),
+            late_commands: self.late_commands.load(Ordering::Relaxed),
+            dropped_garbage: self.dropped_garbage.load(Ordering::Relaxed),
+            midi_events: self.midi_events.load(Ordering::Relaxed),
+            active_voices: self.active_voices.load(Ordering::Relaxed),
+            program: self.program.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Mean load over the periods since the last call, and the largest; both reset.
+    pub fn take_load(&self, since_periods: u64) -> (f32, f32) {
+        let periods = self
+            .periods
+            .load(Ordering::Relaxed)
+            .saturating_sub(since_periods);
+        let sum = f32::from_bits(self.load_sum.0.swap(0, Ordering::Relaxed));
+        let max = f32::from_bits(self.max_load.0.swap(0, Ordering::Relaxed));
+        (
+            if periods > 0 {
+                sum / periods as f32
+            } else {
+                0.0
+            },
+            max,
+        )
+    }
+
+    pub fn xruns(&self) -> u64 {
+        self.xruns.load(Ordering::Relaxed)
+    }
+
+    pub fn overruns(&self) -> u64 {
+        self.overruns.load(Ordering::Relaxed)
+    }
+
+    pub fn server_gone(&self) -> bool {
+        self.server_gone.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn count_dropped_command(&self) {
+        self.dropped_commands.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records one callback's cost; `wall` and `cpu` in ns.
+    pub(crate) fn record_period(&self, frames: u32, sample_rate: u32, wall: u64, cpu: u64) {
+        let period_ns = u64::from(frames) * 1_000_000_000 / u64::from(sample_rate.max(1));
+        let load = wall as f32 / period_ns.max(1) as f32;
+        self.load.store(load);
+        if load > self.max_load.load() {
+            self.max_load.store(load);
+        }
+        self.load_sum.store(self.load_sum.load() + load);
+        if cpu > period_ns {
+            self.overruns.fetch_add(1, Ordering::Relaxed);
+        }
+        self.period_frames.store(frames, Ordering::Relaxed);
+        self.periods.fetch_add(1, Ordering::Relaxed);
+    }
+}

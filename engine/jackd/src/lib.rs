@@ -1,0 +1,12 @@
+//! Real JACK servers for tests: `jackd --no-realtime -d dummy` under a unique server name,
+//! started and stopped by PID ([`JackServer`]), and child processes that are always stopped
+//! and reaped, even when the test panics ([`ChildGuard`]), and test clients that play MIDI and
+//! audio into a synth and record its output ([`Capturer`]).
+
+pub mod capture;
+pub mod child;
+pub mod server;
+
+pub use capture::{Capturer, Glitch, Job, MidiEvent};
+pub use child::{log_tail, ChildGuard, TempDir, INSTALL_HINT};
+pub use server::JackServer;

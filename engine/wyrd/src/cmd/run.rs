@@ -1,0 +1,180 @@
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
+use wyrd_host::{CcMap, EngineConfig, Host, HostOptions, Programs};
+use wyrd_schema::Patch;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A norns-style Lua script (scripts/<name>/<name>.lua).
+    script: Option<PathBuf>,
+    /// amSynth bank whose presets MIDI program changes select (path, or name in the banks
+    /// folder). Default: amsynth_factory.bank when the banks are installed.
+    #[arg(long)]
+    bank: Option<PathBuf>,
+    /// Preset (program number) to start with.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..128))]
+    preset: u8,
+    /// JACK client name.
+    #[arg(long, default_value = "wyrd")]
+    name: String,
+    /// Do not connect to the system playback/capture ports and MIDI sources.
+    #[arg(long)]
+    no_autoconnect: bool,
+    /// CC → parameter map (lines of `CC PARAM_ID`); default: amSynth's CCs.
+    #[arg(long)]
+    cc_map: Option<PathBuf>,
+    /// Voices (polyphony).
+    #[arg(long, default_value_t = wyrd_dsp_voices(), value_parser = clap::value_parser!(u16).range(1..=256))]
+    voices: u16,
+    /// Pitch bend range in semitones.
+    #[arg(long, default_value_t = 2.0)]
+    bend_range: f32,
+    /// Record the audio input, as the analysis thread receives it, to this WAV file.
+    #[arg(long)]
+    tap_input: Option<PathBuf>,
+    /// Print meters, DSP load and xruns every this many seconds (0: never).
+    #[arg(long, default_value_t = 0.0)]
+    stats: f64,
+}
+
+const fn wyrd_dsp_voices() -> u16 {
+    16
+}
+
+pub fn run(a: &Args) -> anyhow::Result<()> {
+    if let Some(script) = &a.script {
+        bail!(
+            "{}: Lua scripts are not supported yet (the scripting host is the next milestone); \
+             run without a script to play the bank from MIDI",
+            script.display()
+        );
+    }
+    let (programs, bank_label) = load_programs(a)?;
+    let patch = programs
+        .get(a.preset)
+        .cloned()
+        .unwrap_or_else(Patch::default);
+    let cc_map = match &a.cc_map {
+        Some(path) => CcMap::read(path)?,
+        None => CcMap::default(),
+    };
+    let mut engine = EngineConfig::new(48_000);
+    engine.voices = usize::from(a.voices);
+    engine.bend_range = a.bend_range;
+    engine.cc_map = cc_map;
+    engine.programs = programs;
+    engine.patch = patch.clone();
+    let mut host = Host::start(HostOptions {
+        name: a.name.clone(),
+        autoconnect: !a.no_autoconnect,
+        engine,
+        ..HostOptions::default()
+    })?;
+    let rate = host.sample_rate();
+    let mut live_config = LiveConfig::new(rate);
+    live_config.tap = a.tap_input.clone();
+    let reader = host.take_input().context("input ring already taken")?;
+    let analysis = LiveAnalysis::spawn(reader, live_config)?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, Ordering::Release))
+            .context("cannot install the Ctrl-C handler")?;
+    }
+    let ports = host.ports();
+    eprintln!(
+        "wyrd: playing \"{}\" ({bank_label} #{}) at {rate} Hz, {} frames per period",
+        patch.name,
+        a.preset,
+        host.buffer_size()
+    );
+    eprintln!(
+        "wyrd: ports {}, {} (out) {}, {} (in) {} (MIDI)",
+        ports.out_l, ports.out_r, ports.in_l, ports.in_r, ports.midi_in
+    );
+    for c in host.connections() {
+        eprintln!("wyrd: connected {c}");
+    }
+    println!("wyrd: ready (Ctrl-C to stop)");
+    std::io::stdout().flush().ok();
+
+    let started = Instant::now();
+    let mut last_stats = Instant::now();
+    let mut since = 0u64;
+    let server_gone = loop {
+        if stop.load(Ordering::Acquire) {
+            break false;
+        }
+        if host.server_gone() {
+            break true;
+        }
+        host.maintain();
+        if a.stats > 0.0 && last_stats.elapsed().as_secs_f64() >= a.stats {
+            let s = host.stats().snapshot();
+            let (avg, max) = host.stats().take_load(since);
+            since = s.periods;
+            let l = analysis.levels();
+            eprintln!(
+                "wyrd: voices {:2}  peak {:5.3} {:5.3}  load avg {:4.1}% max {:4.1}%  xruns {} (wyrd {})  in amp {:.3} pitch {:.1}",
+                s.active_voices, s.peak[0], s.peak[1], avg * 100.0, max * 100.0,
+                s.xruns, s.overruns, l.amp[0], l.pitch[0]
+            );
+            last_stats = Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let s = host.stats().snapshot();
+    if server_gone {
+        // The client is dead; closing it would talk to a server that is not there.
+        drop(host);
+        analysis.stop()?;
+        bail!(
+            "the JACK server went away after {:.1} s; wyrd stopped. Restart the server, then wyrd",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    host.stop()?;
+    analysis.stop()?;
+    eprintln!(
+        "wyrd: stopped after {:.1} s; {} xruns ({} caused by wyrd), {} commands dropped",
+        started.elapsed().as_secs_f64(),
+        s.xruns,
+        s.overruns,
+        s.dropped_commands
+    );
+    Ok(())
+}
+
+fn load_programs(a: &Args) -> anyhow::Result<(Programs, String)> {
+    let path = match &a.bank {
+        Some(given) => Some(super::resolve_bank(given)?),
+        None => wyrd_bank::banks_dir()
+            .map(|d| d.join("amsynth_factory.bank"))
+            .filter(|p| p.is_file()),
+    };
+    let Some(path) = path else {
+        eprintln!("wyrd: no bank (run ./setup.sh banks or pass --bank); playing the default patch");
+        return Ok((Programs::default(), "no bank".into()));
+    };
+    let bank = wyrd_bank::read_bank(&path)?;
+    for w in &bank.warnings {
+        eprintln!("wyrd: {w}");
+    }
+    let label = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((
+        Programs {
+            patches: bank.presets,
+        },
+        label,
+    ))
+}

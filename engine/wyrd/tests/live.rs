@@ -1,0 +1,357 @@
+//! `wyrd run` against a real JACK server: the harness starts `jackd --no-realtime -d dummy
+//! -r 48000 -p 64` (stopped by PID), runs the wyrd binary on it, and plays into it with test
+//! clients that send MIDI and audio and record wyrd's output.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use wyrd_analysis::pitch::{track, PitchConfig};
+use wyrd_jackd::{Capturer, ChildGuard, JackServer, Job, MidiEvent, TempDir};
+use wyrd_schema::{find, Patch};
+
+const SR: u32 = 48_000;
+const PERIOD: u32 = 64;
+
+/// One jackd per test, and JACK clients of this process find it through an environment
+/// variable, so the tests of this file take turns.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+struct Rig {
+    wyrd: ChildGuard,
+    capturer: Capturer,
+    server: JackServer,
+    dir: TempDir,
+    _turn: MutexGuard<'static, ()>,
+}
+
+fn set(p: &mut Patch, id: &str, v: f32) {
+    p.set(find(id).unwrap().index, v);
+}
+
+/// Preset 0: a plain sine with full velocity sensitivity and a 0.1 s release.
+/// Preset 1: the same with a saw. Preset 2: a square an octave up.
+fn test_bank(dir: &Path) -> PathBuf {
+    let mut sine = Patch::default();
+    for (id, v) in [
+        ("osc1_waveform", 0.0),
+        ("osc_mix", -1.0),
+        ("filter_type", 4.0),
+        ("amp_attack", 0.0),
+        ("amp_release", 0.1),
+        ("amp_vel_sens", 1.0),
+        ("master_vol", 0.4),
+        ("reverb_wet", 0.0),
+    ] {
+        set(&mut sine, id, v);
+    }
+    sine.name = "sine".into();
+    let mut saw = sine.clone();
+    set(&mut saw, "osc1_waveform", 2.0);
+    saw.name = "saw".into();
+    let path = dir.join("test.bank");
+    wyrd_bank::write_bank(&path, &[sine, saw]).unwrap();
+    path
+}
+
+impl Rig {
+    fn start(extra: &[&str]) -> Rig {
+        let turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = TempDir::new("wyrd-live-test").unwrap();
+        let server = JackServer::start(SR, PERIOD, dir.path()).unwrap();
+        let bank = test_bank(dir.path());
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wyrd"));
+        cmd.args(["run", "--no-autoconnect", "--name", "wyrd", "--bank"])
+            .arg(&bank)
+            .args(extra)
+            .env("JACK_DEFAULT_SERVER", server.name());
+        let mut wyrd = ChildGuard::spawn("wyrd", &mut cmd, &dir.path().join("wyrd.log")).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !wyrd.log().contains("wyrd: ready") {
+            if let Err(e) = wyrd.check_alive() {
+                panic!("wyrd did not start: {e}");
+            }
+            assert!(Instant::now() < deadline, "wyrd not ready:\n{}", wyrd.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let capturer = Capturer::new("wyrd-test").unwrap();
+        capturer
+            .connect(
+                "wyrd:midi_in",
+                "wyrd:out_l",
+                "wyrd:out_r",
+                Duration::from_secs(10),
+            )
+            .unwrap();
+        capturer.connect_input("wyrd:in_l", "wyrd:in_r").unwrap();
+        Rig {
+            wyrd,
+            capturer,
+            server,
+            dir,
+            _turn: turn,
+        }
+    }
+
+    fn play(&mut self, job: &Job) -> Vec<f32> {
+        let wyrd = &mut self.wyrd;
+        let (left, right) = self.capturer.run(job, || wyrd.check_alive()).unwrap();
+        assert!(left.iter().chain(&right).all(|s| s.is_finite()));
+        left
+    }
+
+    /// Ctrl-C; returns wyrd's output once it has exited.
+    fn interrupt(&mut self) -> String {
+        let status = self
+            .wyrd
+            .signal_and_wait(libc::SIGINT, Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("wyrd ignored Ctrl-C:\n{}", self.wyrd.log()));
+        let log = self.wyrd.log();
+        assert!(status.success(), "{status}:\n{log}");
+        log
+    }
+}
+
+fn rms(x: &[f32]) -> f64 {
+    (x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt()
+}
+
+fn cents(hz: f64, reference: f64) -> f64 {
+    1200.0 * (hz / reference).log2()
+}
+
+/// Median pitch of a stretch of audio.
+fn pitch(x: &[f32]) -> f64 {
+    let mut hz: Vec<f64> = track(x, &PitchConfig::new(SR))
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.hz > 0.0)
+        .map(|e| e.hz)
+        .collect();
+    assert!(hz.len() > 3, "no pitch found");
+    hz.sort_by(f64::total_cmp);
+    hz[hz.len() / 2]
+}
+
+/// Where an offline render of the sine preset first sounds, after its note-on at frame 0.
+fn offline_onset() -> usize {
+    let mut synth = wyrd_dsp::Synth::new(SR as f32, 16);
+    let bank =
+        wyrd_bank::read_bank(&test_bank(TempDir::new("wyrd-onset").unwrap().path())).unwrap();
+    synth.load_patch(bank.presets[0].values());
+    synth.note_on(69, 127);
+    let (mut l, mut r) = (vec![0.0; 256], vec![0.0; 256]);
+    synth.process(&mut l, &mut r);
+    l.iter().position(|&s| s != 0.0).unwrap()
+}
+
+#[test]
+fn a_note_has_its_pitch_velocity_and_timing_and_stops_after_release() {
+    let mut rig = Rig::start(&[]);
+    // Note-ons mid-period (1000 = 15 periods + 40 frames), a second one softer.
+    let (on1, on2, hold) = (1000u32, 40_000u32, 24_000u32);
+    let job = Job::new(
+        vec![
+            MidiEvent::note_on(on1, 69, 127),
+            MidiEvent::note_off(on1 + hold, 69),
+            MidiEvent::note_on(on2, 69, 64),
+            MidiEvent::note_off(on2 + hold, 69),
+        ],
+        0,
+        80_000,
+    );
+    let out = rig.play(&job);
+    // Sample-accurate: the note starts exactly where the same patch starts offline.
+    let onset = out.iter().position(|&s| s != 0.0).expect("silence");
+    assert_eq!(
+        onset,
+        on1 as usize + offline_onset(),
+        "MIDI-in to audio-out offset"
+    );
+
+    let loud = &out[on1 as usize + 4800..(on1 + hold) as usize];
+    let soft = &out[on2 as usize + 4800..(on2 + hold) as usize];
+    assert!(cents(pitch(loud), 440.0).abs() < 5.0, "{}", pitch(loud));
+    // Full velocity sensitivity: level proportional to velocity.
+    let ratio = rms(soft) / rms(loud);
+    assert!(
+        (ratio - 64.0 / 127.0).abs() < 0.01,
+        "velocity ratio {ratio}"
+    );
+    // After note-off and the 0.1 s release (plus the declicker), silence.
+    let after = &out[(on1 + hold) as usize + 9600..on2 as usize];
+    assert!(rms(after) < 1e-5, "still sounding: {}", rms(after));
+    rig.interrupt();
+}
+
+#[test]
+fn a_mapped_cc_moves_its_parameter() {
+    let map = "21 master_vol\n";
+    let dir = TempDir::new("wyrd-ccmap").unwrap();
+    let map_path = dir.path().join("map.txt");
+    std::fs::write(&map_path, map).unwrap();
+    let mut rig = Rig::start(&["--cc-map", map_path.to_str().unwrap()]);
+    let job = Job::new(
+        vec![
+            MidiEvent::note_on(100, 69, 127),
+            // master_vol 0.4 (the preset) -> 32/127 of its 0..1 range.
+            MidiEvent::control(24_000, 21, 32),
+            MidiEvent::note_off(48_000, 69),
+        ],
+        0,
+        48_000,
+    );
+    let out = rig.play(&job);
+    let before = rms(&out[12_000..24_000]);
+    let after = rms(&out[36_000..48_000]);
+    let expected = (32.0f64 / 127.0 / 0.4).powi(2); // the gain law is vol²
+    assert!(
+        (after / before - expected).abs() < 0.01,
+        "{} vs {expected}",
+        after / before
+    );
+    rig.interrupt();
+}
+
+#[test]
+fn program_change_switches_preset() {
+    let mut rig = Rig::start(&[]);
+    let job = Job::new(
+        vec![
+            MidiEvent::note_on(100, 57, 127),
+            MidiEvent::note_off(12_000, 57),
+            MidiEvent::program(20_000, 1),
+            MidiEvent::note_on(24_000, 57, 127),
+            MidiEvent::note_off(36_000, 57),
+        ],
+        0,
+        40_000,
+    );
+    let out = rig.play(&job);
+    // A sine has no harmonics; the saw has a strong 2nd. Compare the 440 Hz Goertzel power
+    // with the 220 Hz one before and after the program change.
+    let goertzel = |x: &[f32], f: f64| {
+        let w = 2.0 * std::f64::consts::PI * f / f64::from(SR);
+        let (mut s1, mut s2) = (0.0f64, 0.0f64);
+        for &v in x {
+            let s = f64::from(v) + 2.0 * w.cos() * s1 - s2;
+            s2 = s1;
+            s1 = s;
+        }
+        (s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2).sqrt()
+    };
+    let second = |x: &[f32]| goertzel(x, 440.0) / goertzel(x, 220.0);
+    let sine = second(&out[2_400..12_000]);
+    let saw = second(&out[26_400..36_000]);
+    assert!(sine < 0.01, "sine: {sine}");
+    assert!(
+        (saw - 0.5).abs() < 0.1,
+        "saw's 2nd harmonic is half its 1st: {saw}"
+    );
+    rig.interrupt();
+}
+
+#[test]
+fn input_audio_reaches_the_analysis_ring_intact() {
+    let dir = TempDir::new("wyrd-tap").unwrap();
+    let tap = dir.path().join("tap.wav");
+    let mut rig = Rig::start(&["--tap-input", tap.to_str().unwrap()]);
+    // Distinct pseudo-random channels: any drop, repeat, swap or rounding shows.
+    let mut state = 0x2545_f491_u32;
+    let mut noise = || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state as f32 / u32::MAX as f32) - 0.5
+    };
+    // Freewheeling, the whole job fits in wyrd's 32768-frame input ring even if the analysis
+    // thread did not read at all, so nothing may be missing.
+    let n = 16_000;
+    let left: Vec<f32> = (0..n).map(|_| noise()).collect();
+    let right: Vec<f32> = (0..n).map(|_| noise()).collect();
+    let mut job = Job::new(vec![], 0, n as u32 + 4800);
+    job.input = Some((left.clone(), right.clone()));
+    rig.play(&job);
+    rig.interrupt();
+    let mut reader = hound::WavReader::open(&tap).unwrap();
+    let samples: Vec<f32> = reader.samples::<f32>().map(Result::unwrap).collect();
+    let tapped_l: Vec<f32> = samples.iter().step_by(2).copied().collect();
+    let tapped_r: Vec<f32> = samples.iter().skip(1).step_by(2).copied().collect();
+    let start = tapped_l
+        .iter()
+        .position(|&s| s == left[0])
+        .expect("the input never arrived");
+    assert!(tapped_l.len() >= start + n, "the tap stops early");
+    assert_eq!(&tapped_l[start..start + n], &left[..], "left channel");
+    assert_eq!(&tapped_r[start..start + n], &right[..], "right channel");
+}
+
+#[test]
+fn sixteen_voices_for_thirty_seconds_cause_no_xruns() {
+    let mut rig = Rig::start(&[]);
+    let seconds = 30;
+    let mut events: Vec<MidiEvent> = (0..16)
+        .map(|k| MidiEvent::note_on(100 + k, 48 + 2 * k as u8, 100))
+        .collect();
+    events.push(MidiEvent::control(seconds * SR - 4800, 123, 0));
+    let mut job = Job::new(events, 0, seconds * SR);
+    job.freewheel = false;
+    let out = rig.play(&job);
+    assert!(rms(&out[SR as usize..]) > 0.01, "the chord did not sound");
+    let log = rig.interrupt();
+    // "N xruns (M caused by wyrd)": the dummy driver without real-time priority xruns on a
+    // busy machine whatever runs on it; wyrd's own periods must all fit their deadline.
+    let summary = log.lines().find(|l| l.contains("caused by wyrd")).unwrap();
+    assert!(summary.contains("(0 caused by wyrd)"), "{summary}");
+    eprintln!("{summary}");
+}
+
+#[test]
+fn doctor_reports_the_running_server() {
+    let rig = Rig::start(&[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_wyrd"))
+        .arg("doctor")
+        .env("JACK_DEFAULT_SERVER", rig.server.name())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("48000 Hz, 64 frames per period"), "{text}");
+    assert!(text.contains("wyrd:midi_in"), "{text}");
+}
+
+#[test]
+fn losing_the_server_ends_wyrd_with_a_message() {
+    let mut rig = Rig::start(&[]);
+    rig.server.stop();
+    let status = rig
+        .wyrd
+        .wait_exit(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("wyrd hangs without its server:\n{}", rig.wyrd.log()));
+    assert!(!status.success());
+    assert!(
+        rig.wyrd.log().contains("the JACK server went away"),
+        "{}",
+        rig.wyrd.log()
+    );
+    let _ = &rig.dir;
+}
+
+#[test]
+fn without_a_server_wyrd_says_how_to_start_one() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let t = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_wyrd"))
+        .args(["run", "--no-autoconnect"])
+        .env("JACK_DEFAULT_SERVER", "wyrd-no-such-server")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(t.elapsed() < Duration::from_secs(10), "it must not hang");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no JACK server is running"), "{err}");
+    assert!(
+        err.contains("jackd -d alsa") && err.contains("-d dummy"),
+        "{err}"
+    );
+}
