@@ -26,18 +26,21 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import librosa, sound
 fi
 cd "$ROOT"
 cargo build --release -q -p wyrd -p wyrd-bench
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-BANK=$(./target/release/wyrd doctor 2>/dev/null | sed -n 's/.* bank files in //p' | head -1)
-./target/release/wyrd render --bank "${BANK:-data/amsynth/banks}/BriansBank01.amSynth.bank" --preset 3 \
-    --notes 48,55,60 --hold 58 --tail 2 -o "$TMP/60s.wav" >/dev/null
+BANK=${WYRD_BANKS:-${WYRD_DATA:-$ROOT/data}/amsynth/banks}
+$BIN/wyrd render --bank "$BANK/BriansBank01.amSynth.bank" --preset 3 \
+    --notes 48,55,60 --hold 58 --tail 2 -o "$TMP/60s.wav" >/dev/null 2>&1
 read -r _ LIBROSA_MS < <("$VENV/bin/python" "$HERE/librosa_mfcc.py" "$TMP/60s.wav" "$REPEATS" | tee "$TMP/librosa.txt" | head -1)
-read -r _ WYRD_MS < <(./target/release/wyrd-mfcc-bench "$TMP/60s.wav" --repeats "$REPEATS" | tee "$TMP/wyrd.txt" | head -1)
+read -r _ WYRD_MS < <($BIN/wyrd-mfcc-bench "$TMP/60s.wav" --repeats "$REPEATS" | tee "$TMP/wyrd.txt" | head -1)
 if [ "$(sed -n 2p "$TMP/librosa.txt")" != "$(sed -n 2p "$TMP/wyrd.txt")" ]; then
     echo "shapes differ: librosa $(sed -n 2p "$TMP/librosa.txt"), wyrd $(sed -n 2p "$TMP/wyrd.txt")" >&2
     exit 1
 fi
-echo "60-s file at 48 kHz, MFCC (librosa defaults), $(sed -n 2p "$TMP/wyrd.txt" | cut -d' ' -f2-) frames x coefficients"
+read -r _ FRAMES COEFS < <(sed -n 2p "$TMP/wyrd.txt")
+echo "60-s file at 48 kHz, MFCC with librosa's defaults: $FRAMES frames x $COEFS coefficients, best of $REPEATS"
+echo "wyrd uses $(nproc) cores (rayon over frames); librosa as installed"
 echo "$(sed -n 3p "$TMP/librosa.txt")"
 printf 'librosa  %9.2f ms\nwyrd     %9.2f ms\nratio    %9.1fx faster (goal >= 20x)\n' \
     "$LIBROSA_MS" "$WYRD_MS" "$(echo "$LIBROSA_MS / $WYRD_MS" | bc -l)"

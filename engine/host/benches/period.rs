@@ -9,13 +9,15 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use wyrd_host::{Engine, EngineConfig};
 use wyrd_schema::Patch;
 
+// The scsynth comparison's patch, compiled in by path like wyrd-dsp's voice bench does.
 #[path = "../../bench/src/patch.rs"]
+#[allow(dead_code)]
 mod patch;
 
-const PERIOD: usize = 64;
+const PERIOD: usize = patch::BLOCK;
 
 fn playing(voices: usize) -> Engine {
-    let mut cfg = EngineConfig::new(48_000);
+    let mut cfg = EngineConfig::new(patch::SAMPLE_RATE as u32);
     cfg.voices = voices;
     cfg.patch = Patch::from_values("full voice", patch::sc_patch(true));
     let (mut engine, _) = Engine::new(cfg);

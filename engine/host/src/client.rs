@@ -120,6 +120,7 @@ pub struct Host {
     voices: usize,
     pending_rate: Option<u32>,
     connections: Vec<String>,
+    memory_locked: Result<(), String>,
 }
 
 /// Opens a client without ever starting a server (which would hang or grab a sound card
@@ -154,6 +155,7 @@ impl Host {
         engine_config.sample_rate = rate;
         let voices = engine_config.voices;
         let (engine, controller) = Engine::new(engine_config);
+        let memory_locked = lock_memory();
         let stats = Arc::clone(engine.stats());
         stats
             .period_frames
@@ -210,6 +212,7 @@ impl Host {
             voices,
             pending_rate: None,
             connections,
+            memory_locked,
         })
     }
 
@@ -228,6 +231,14 @@ impl Host {
 
     pub fn ports(&self) -> &PortNames {
         &self.ports
+    }
+
+    /// Whether the engine's memory is locked into RAM, or why not.
+    pub fn memory_locked(&self) -> Result<(), &str> {
+        self.memory_locked
+            .as_ref()
+            .map(|_| ())
+            .map_err(String::as_str)
     }
 
     /// The connections autoconnect made, as `from -> to`.
@@ -291,6 +302,19 @@ impl Host {
 impl Drop for Host {
     fn drop(&mut self) {
         let _ = self.close();
+    }
+}
+
+/// Locks the pages mapped now (the engine's buffers among them) into RAM. Untouched zero pages
+/// of a freshly built synth would otherwise be faulted in by the audio thread the first time a
+/// voice or the reverb writes them: kernel work inside the period. Only current mappings are
+/// locked (not `MCL_FUTURE`), so later allocations can never fail for want of lockable memory.
+fn lock_memory() -> Result<(), String> {
+    // SAFETY: mlockall takes flags only and changes no memory contents.
+    if unsafe { libc::mlockall(libc::MCL_CURRENT) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error().to_string())
     }
 }
 

@@ -91,19 +91,35 @@ fn realtime() -> Check {
     };
     // SAFETY: getrlimit writes into the struct we pass and nothing else.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_RTPRIO, &mut limit) } == 0;
+    let mut memlock = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: as above.
+    unsafe { libc::getrlimit(libc::RLIMIT_MEMLOCK, &mut memlock) };
+    let lockable = if memlock.rlim_cur == libc::RLIM_INFINITY {
+        "unlimited".to_string()
+    } else {
+        format!("{} MiB", memlock.rlim_cur >> 20)
+    };
     if ok && limit.rlim_cur > 0 {
         Check::new(
             "real-time priority",
             Status::Ok,
-            vec![format!("allowed (rtprio up to {})", limit.rlim_cur)],
+            vec![format!(
+                "allowed (rtprio up to {}); lockable memory {lockable}",
+                limit.rlim_cur
+            )],
         )
     } else {
         Check::new(
             "real-time priority",
             Status::Warn,
             vec![
-                "not allowed for this user: JACK will run the audio thread at normal priority"
-                    .into(),
+                format!(
+                    "not allowed for this user: JACK will run the audio thread at normal \
+                     priority (lockable memory {lockable})"
+                ),
                 "for low latency live: sudo usermod -aG audio $USER (Debian's jackd2 sets the limits), then log in again".into(),
             ],
         )

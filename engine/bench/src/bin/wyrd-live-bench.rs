@@ -80,7 +80,9 @@ fn main() -> anyhow::Result<()> {
         synth.note_on(69, 127);
         let (mut l, mut r) = (vec![0.0; 512], vec![0.0; 512]);
         synth.process(&mut l, &mut r);
-        l.iter().position(|&s| s != 0.0).context("offline render is silent")?
+        l.iter()
+            .position(|&s| s != 0.0)
+            .context("offline render is silent")?
     };
     let mut late = Vec::new();
     for k in [1u32, 17, 40, a.period - 1] {

@@ -99,6 +99,12 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         "wyrd: ports {}, {} (out) {}, {} (in) {} (MIDI)",
         ports.out_l, ports.out_r, ports.in_l, ports.in_r, ports.midi_in
     );
+    if let Err(why) = host.memory_locked() {
+        eprintln!(
+            "wyrd: cannot lock memory ({why}); the first notes may glitch. \
+             `wyrd doctor` says how to allow it"
+        );
+    }
     for c in host.connections() {
         eprintln!("wyrd: connected {c}");
     }
