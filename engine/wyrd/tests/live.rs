@@ -308,6 +308,36 @@ fn sixteen_voices_for_thirty_seconds_cause_no_xruns() {
 }
 
 #[test]
+fn a_period_size_change_is_followed() {
+    let mut rig = Rig::start(&[]);
+    let status = Command::new("jack_bufsize")
+        .arg("256")
+        .env("JACK_DEFAULT_SERVER", rig.server.name())
+        .output()
+        .expect("jack_bufsize comes with jackd2");
+    assert!(status.status.success(), "{status:?}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rig.capturer.period() != 256 {
+        assert!(Instant::now() < deadline, "the server kept its period");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Still sample-accurate with the new period: a note at frame 1000 (3 periods + 232).
+    let job = Job::new(
+        vec![
+            MidiEvent::note_on(1000, 69, 127),
+            MidiEvent::note_off(13_000, 69),
+        ],
+        0,
+        14_000,
+    );
+    let out = rig.play(&job);
+    let onset = out.iter().position(|&s| s != 0.0).expect("silence");
+    assert_eq!(onset, 1000 + offline_onset());
+    assert!(cents(pitch(&out[5800..13_000]), 440.0).abs() < 5.0);
+    rig.interrupt();
+}
+
+#[test]
 fn doctor_reports_the_running_server() {
     let rig = Rig::start(&[]);
     let out = Command::new(env!("CARGO_BIN_EXE_wyrd"))
