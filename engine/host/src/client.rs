@@ -161,24 +161,23 @@ impl Host {
             .period_frames
             .store(client.buffer_size(), Ordering::Relaxed);
         let (writer, reader) = input_ring(options.input_ring_frames);
-        let register = |e: jack::Error| HostError::Jack(e);
         let processor = Processor {
             engine,
             out_l: client
                 .register_port("out_l", AudioOut::default())
-                .map_err(register)?,
+                .map_err(HostError::Jack)?,
             out_r: client
                 .register_port("out_r", AudioOut::default())
-                .map_err(register)?,
+                .map_err(HostError::Jack)?,
             in_l: client
                 .register_port("in_l", AudioIn::default())
-                .map_err(register)?,
+                .map_err(HostError::Jack)?,
             in_r: client
                 .register_port("in_r", AudioIn::default())
-                .map_err(register)?,
+                .map_err(HostError::Jack)?,
             midi_in: client
                 .register_port("midi_in", MidiIn::default())
-                .map_err(register)?,
+                .map_err(HostError::Jack)?,
             input: writer,
             stats: Arc::clone(&stats),
         };

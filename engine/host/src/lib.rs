@@ -26,3 +26,4 @@ pub use engine::{Engine, EngineConfig};
 pub use error::{HostError, START_SERVER_HINT};
 pub use midi::{CcMap, MidiMessage};
 pub use stats::{ClockReading, Stats, StatsSnapshot};
+pub use wyrd_dsp::DEFAULT_VOICES;

@@ -102,10 +102,11 @@ pub struct Stats {
     pub(crate) peak_r: AtomicF32,
     /// Share of the period the last callback took (wall time).
     pub(crate) load: AtomicF32,
-    /// Largest share since the last [`Stats::take_max_load`].
+    /// Largest share since the last [`Stats::take_load`].
     pub(crate) max_load: AtomicF32,
-    /// Sum of loads, for an average over an interval.
+    /// Sum and count of loads since the last [`Stats::take_load`], for its average.
     pub(crate) load_sum: AtomicF32,
+    pub(crate) load_count: AtomicU64,
     pub(crate) xruns: AtomicU64,
     /// Periods in which our callback's own CPU time exceeded the period: xruns wyrd caused.
     pub(crate) overruns: AtomicU64,
@@ -161,11 +162,8 @@ impl Stats {
     }
 
     /// Mean load over the periods since the last call, and the largest; both reset.
-    pub fn take_load(&self, since_periods: u64) -> (f32, f32) {
-        let periods = self
-            .periods
-            .load(Ordering::Relaxed)
-            .saturating_sub(since_periods);
+    pub fn take_load(&self) -> (f32, f32) {
+        let periods = self.load_count.swap(0, Ordering::Relaxed);
         let sum = f32::from_bits(self.load_sum.0.swap(0, Ordering::Relaxed));
         let max = f32::from_bits(self.max_load.0.swap(0, Ordering::Relaxed));
         (
@@ -203,6 +201,7 @@ impl Stats {
             self.max_load.store(load);
         }
         self.load_sum.store(self.load_sum.load() + load);
+        self.load_count.fetch_add(1, Ordering::Relaxed);
         if cpu > period_ns {
             self.overruns.fetch_add(1, Ordering::Relaxed);
         }

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use ndarray::{Array1, Array2};
 use ndarray_npy::read_npy;
+use wyrd_jackd::TempDir;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../analysis/tests/fixtures")
@@ -19,14 +20,10 @@ fn names() -> Vec<String> {
         .collect()
 }
 
-fn tmp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("wyrd-analysis-cli-{}-{name}", std::process::id()))
-}
-
 /// The fixture signal as a mono float WAV at 48 kHz.
-fn signal_wav(name: &str) -> PathBuf {
+fn signal_wav(dir: &TempDir, name: &str) -> PathBuf {
     let signal: Array1<f32> = read_npy(fixtures().join(format!("signal_{name}.npy"))).unwrap();
-    let path = tmp(&format!("{name}.wav"));
+    let path = dir.path().join(format!("{name}.wav"));
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: 48_000,
@@ -55,10 +52,11 @@ fn wyrd(args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn compare_gives_librosas_mel_lsd_and_mfcc_mae() {
+    let dir = TempDir::new("wyrd-compare").unwrap();
     let names = names();
     let lsd: Array2<f64> = read_npy(fixtures().join("mel_lsd.npy")).unwrap();
     let mae: Array2<f64> = read_npy(fixtures().join("mfcc_mae.npy")).unwrap();
-    let wavs: Vec<PathBuf> = names.iter().map(|n| signal_wav(n)).collect();
+    let wavs: Vec<PathBuf> = names.iter().map(|n| signal_wav(&dir, n)).collect();
     let mut worst = (0.0f64, 0.0f64);
     for (i, a) in wavs.iter().enumerate() {
         for (j, b) in wavs.iter().enumerate() {
@@ -109,10 +107,11 @@ fn compare_gives_librosas_mel_lsd_and_mfcc_mae() {
 
 #[test]
 fn analyze_writes_librosas_mfccs_and_mel_db_as_npy() {
+    let dir = TempDir::new("wyrd-analyze").unwrap();
     for name in names() {
-        let wav = signal_wav(&name);
+        let wav = signal_wav(&dir, &name);
         for (flag, fixture) in [("--mfcc", "mfcc"), ("--mel", "mel_db_top80")] {
-            let out = tmp(&format!("{name}{flag}.npy"));
+            let out = dir.path().join(format!("{name}{flag}.npy"));
             let (ok, _, err) = wyrd(&[
                 "analyze",
                 wav.to_str().unwrap(),
@@ -145,7 +144,8 @@ fn analyze_writes_librosas_mfccs_and_mel_db_as_npy() {
 
 #[test]
 fn analyze_json_and_custom_settings() {
-    let wav = signal_wav("chirp");
+    let dir = TempDir::new("wyrd-analyze-json").unwrap();
+    let wav = signal_wav(&dir, "chirp");
     let (ok, out, err) = wyrd(&[
         "analyze",
         wav.to_str().unwrap(),
@@ -168,7 +168,7 @@ fn analyze_json_and_custom_settings() {
     // Pitch of a 440 Hz sine: voiced frames at 440.
     let (ok, out, err) = wyrd(&[
         "analyze",
-        signal_wav("sine440").to_str().unwrap(),
+        signal_wav(&dir, "sine440").to_str().unwrap(),
         "--pitch",
         "--json",
     ]);
@@ -192,7 +192,8 @@ fn analyze_json_and_custom_settings() {
 
 #[test]
 fn bad_input_is_a_clear_error() {
-    let missing = tmp("missing.wav");
+    let dir = TempDir::new("wyrd-analyze-bad").unwrap();
+    let missing = dir.path().join("missing.wav");
     let (ok, _, err) = wyrd(&[
         "compare",
         missing.to_str().unwrap(),
@@ -203,12 +204,12 @@ fn bad_input_is_a_clear_error() {
         err.contains("missing.wav") && err.contains("cannot open as WAV"),
         "{err}"
     );
-    let text = tmp("notwav.wav");
+    let text = dir.path().join("notwav.wav");
     std::fs::write(&text, "hello").unwrap();
     let (ok, _, err) = wyrd(&["analyze", text.to_str().unwrap(), "--json"]);
     assert!(!ok);
     assert!(err.contains("notwav.wav"), "{err}");
-    let wav = signal_wav("noise");
+    let wav = signal_wav(&dir, "noise");
     let (ok, _, err) = wyrd(&[
         "analyze",
         wav.to_str().unwrap(),

@@ -58,10 +58,9 @@ fn main() -> anyhow::Result<()> {
         let mut job = Job::new(events, 0, len);
         job.freewheel = false;
         let (x0, o0) = (host.stats().xruns(), host.stats().overruns());
-        let since = host.stats().snapshot().periods;
-        host.stats().take_load(since);
+        host.stats().take_load();
         capturer.run(&job, || Ok(()))?;
-        let (avg, max) = host.stats().take_load(since);
+        let (avg, max) = host.stats().take_load();
         println!(
             "{voices:6}  {:7.2}%  {:7.2}%   {} / {}",
             avg * 100.0,

@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long)]
     cc_map: Option<PathBuf>,
     /// Voices (polyphony).
-    #[arg(long, default_value_t = wyrd_dsp_voices(), value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, default_value_t = wyrd_host::DEFAULT_VOICES as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
     voices: u16,
     /// Pitch bend range in semitones.
     #[arg(long, default_value_t = 2.0)]
@@ -41,10 +41,6 @@ pub struct Args {
     /// Print meters, DSP load and xruns every this many seconds (0: never).
     #[arg(long, default_value_t = 0.0)]
     stats: f64,
-}
-
-const fn wyrd_dsp_voices() -> u16 {
-    16
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
@@ -113,7 +109,6 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
 
     let started = Instant::now();
     let mut last_stats = Instant::now();
-    let mut since = 0u64;
     let server_gone = loop {
         if stop.load(Ordering::Acquire) {
             break false;
@@ -124,8 +119,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         host.maintain();
         if a.stats > 0.0 && last_stats.elapsed().as_secs_f64() >= a.stats {
             let s = host.stats().snapshot();
-            let (avg, max) = host.stats().take_load(since);
-            since = s.periods;
+            let (avg, max) = host.stats().take_load();
             let l = analysis.levels();
             eprintln!(
                 "wyrd: voices {:2}  peak {:5.3} {:5.3}  load avg {:4.1}% max {:4.1}%  xruns {} (wyrd {})  in amp {:.3} pitch {:.1}",
