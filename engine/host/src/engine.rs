@@ -93,6 +93,11 @@ impl Engine {
         self.synth.sample_rate() as u32
     }
 
+    /// Seeds the synth's noise generator (the same seed gives the same samples).
+    pub fn seed_noise(&mut self, seed: u64) {
+        self.synth.seed_noise(seed);
+    }
+
     /// A parameter's current target value (own units).
     pub fn param(&self, index: usize) -> f32 {
         self.synth.param(index)

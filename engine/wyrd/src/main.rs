@@ -24,14 +24,16 @@ enum Command {
         #[command(subcommand)]
         command: cmd::bank::Command,
     },
-    /// Render a preset offline to a float WAV file, deterministically.
+    /// Render a preset, or a Lua script on a virtual clock, offline to a float WAV file, deterministically.
     Render(cmd::render::Args),
     /// Compute audio features of a WAV file (librosa-compatible) into .npy or JSON.
     Analyze(cmd::analyze::Args),
     /// Distances between two WAV files: mel-LSD (dB) and MFCC-MAE.
     Compare(cmd::compare::Args),
-    /// Play live on JACK: MIDI in, stereo out, audio input analysed.
+    /// Play live on JACK (MIDI in, stereo out, audio input analysed), optionally running a Lua script.
     Run(cmd::run::Args),
+    /// Attach to a running host's Lua REPL (like maiden's).
+    Repl(cmd::repl::Args),
     /// Show what wyrd finds: JACK server, ports, real-time limits, ONNX Runtime, banks.
     Doctor,
 }
@@ -45,6 +47,7 @@ fn main() -> std::process::ExitCode {
         Command::Analyze(a) => cmd::analyze::run(&a),
         Command::Compare(a) => cmd::compare::run(&a),
         Command::Run(a) => cmd::run::run(&a),
+        Command::Repl(a) => cmd::repl::run(&a),
         Command::Doctor => cmd::doctor::run(),
     };
     match result {

@@ -4,6 +4,7 @@ pub mod compare;
 pub mod doctor;
 pub mod params;
 pub mod render;
+pub mod repl;
 pub mod run;
 
 use std::path::{Path, PathBuf};

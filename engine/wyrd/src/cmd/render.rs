@@ -6,8 +6,17 @@ use wyrd_render::{render_notes, write_wav, NoteRender};
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// A Lua script (scripts/<name>/<name>.lua) to run on a virtual clock instead of playing
+    /// a chord; --bank/--preset then choose the patch it starts with.
+    script: Option<PathBuf>,
+    /// Seconds to render a script for.
+    #[arg(long, default_value_t = 8.0, requires = "script")]
+    seconds: f64,
+    /// Tempo a script's clock starts at (beats per minute).
+    #[arg(long, default_value_t = 120.0, requires = "script")]
+    bpm: f64,
     /// amSynth bank file (path, or name in the banks folder).
-    #[arg(long, required_unless_present = "preset_file")]
+    #[arg(long, required_unless_present_any = ["preset_file", "script"])]
     bank: Option<PathBuf>,
     /// Preset index in the bank (MIDI program number).
     #[arg(long, default_value_t = 0)]
@@ -37,6 +46,9 @@ pub struct Args {
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
+    if let Some(script) = &a.script {
+        return render_script(a, script);
+    }
     if a.notes.iter().any(|&n| n > 127) {
         bail!("notes must be MIDI note numbers 0..127");
     }
@@ -51,25 +63,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     {
         bail!("--hold and --tail must be non-negative seconds (at most an hour in all)");
     }
-    let patch = match (&a.bank, &a.preset_file) {
-        (_, Some(file)) => wyrd_bank::read_preset(file)?,
-        (Some(bank), None) => {
-            let path = super::resolve_bank(bank)?;
-            let bank = wyrd_bank::read_bank(&path)?;
-            for w in &bank.warnings {
-                eprintln!("warning: {w}");
-            }
-            bank.presets.get(a.preset).cloned().with_context(|| {
-                format!(
-                    "{}: no preset {} (the bank has {})",
-                    path.display(),
-                    a.preset,
-                    bank.presets.len()
-                )
-            })?
-        }
-        (None, None) => unreachable!("clap requires --bank or --preset-file"),
-    };
+    let patch = load_patch(a)?;
     let spec = NoteRender {
         notes: a.notes.clone(),
         velocity: a.velocity,
@@ -89,6 +83,59 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         patch.name,
         a.notes,
         seconds / took.max(1e-9),
+        a.output.display()
+    );
+    Ok(())
+}
+
+/// The patch to start from: a preset file, a bank preset, or (scripts only) the defaults.
+fn load_patch(a: &Args) -> anyhow::Result<wyrd_schema::Patch> {
+    Ok(match (&a.bank, &a.preset_file) {
+        (_, Some(file)) => wyrd_bank::read_preset(file)?,
+        (Some(bank), None) => {
+            let path = super::resolve_bank(bank)?;
+            let bank = wyrd_bank::read_bank(&path)?;
+            for w in &bank.warnings {
+                eprintln!("warning: {w}");
+            }
+            bank.presets.get(a.preset).cloned().with_context(|| {
+                format!(
+                    "{}: no preset {} (the bank has {})",
+                    path.display(),
+                    a.preset,
+                    bank.presets.len()
+                )
+            })?
+        }
+        (None, None) => wyrd_schema::Patch::default(),
+    })
+}
+
+fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
+    use wyrd_script::render::{render_script, ScriptRender};
+    if !(a.seconds.is_finite() && a.seconds > 0.0 && a.seconds <= 3600.0) {
+        bail!("--seconds must be more than 0 and at most an hour");
+    }
+    if !(8_000..=384_000).contains(&a.sr) {
+        bail!("--sr {} is outside 8000..384000", a.sr);
+    }
+    let mut spec = ScriptRender::new(script, a.seconds);
+    spec.sample_rate = a.sr;
+    spec.seed = a.seed;
+    spec.bpm = a.bpm;
+    spec.patch = load_patch(a)?;
+    let started = Instant::now();
+    let (audio, report) = render_script(&spec).map_err(|e| anyhow::anyhow!("{}", e.0))?;
+    let took = started.elapsed().as_secs_f64();
+    write_wav(&a.output, &audio)?;
+    eprintln!(
+        "rendered {} for {:.2} s in {took:.3} s ({:.0}× real time): {} callbacks, {} errors, {} runaway callbacks interrupted -> {}",
+        script.display(),
+        a.seconds,
+        a.seconds / took.max(1e-9),
+        report.callbacks,
+        report.error_count,
+        report.runaways,
         a.output.display()
     );
     Ok(())

@@ -1,4 +1,4 @@
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -8,6 +8,8 @@ use anyhow::{bail, Context};
 use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
 use wyrd_host::{CcMap, EngineConfig, Host, HostOptions, Programs};
 use wyrd_schema::Patch;
+use wyrd_script::live::{LuaConfig, ScriptHost};
+use wyrd_script::{sources, RuntimeConfig};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -41,15 +43,32 @@ pub struct Args {
     /// Print meters, DSP load and xruns every this many seconds (0: never).
     #[arg(long, default_value_t = 0.0)]
     stats: f64,
+    /// How far ahead of the audio script timers run (ms): a fixed offset, not jitter; clock
+    /// events still land on their exact frames.
+    #[arg(long, default_value_t = 20.0)]
+    lookahead_ms: f64,
+    /// REPL socket on 127.0.0.1 (`wyrd repl` attaches to it); 0: none.
+    #[arg(long, default_value_t = 5555)]
+    repl_port: u16,
+    /// Do not reload the script when its files are saved.
+    #[arg(long)]
+    no_watch: bool,
+    /// Tempo the script's clock starts at (beats per minute).
+    #[arg(long, default_value_t = 120.0)]
+    bpm: f64,
+    /// psets go to DIR/<script name>/ instead of the script's own data/ folder.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
+    if !(a.lookahead_ms.is_finite() && (0.0..=1000.0).contains(&a.lookahead_ms)) {
+        bail!("--lookahead-ms must be 0..1000");
+    }
     if let Some(script) = &a.script {
-        bail!(
-            "{}: Lua scripts are not supported yet (the scripting host is the next milestone); \
-             run without a script to play the bank from MIDI",
-            script.display()
-        );
+        if !script.is_file() {
+            bail!("{}: no such script", script.display());
+        }
     }
     let (programs, bank_label) = load_programs(a)?;
     let patch = programs
@@ -76,7 +95,19 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let mut live_config = LiveConfig::new(rate);
     live_config.tap = a.tap_input.clone();
     let reader = host.take_input().context("input ring already taken")?;
-    let analysis = LiveAnalysis::spawn(reader, live_config)?;
+    let analysis = Arc::new(LiveAnalysis::spawn(reader, live_config)?);
+
+    let mut runtime = RuntimeConfig::new(rate);
+    runtime.bpm = a.bpm;
+    runtime.data_root = a.data_dir.clone();
+    runtime.patch = *patch.values();
+    let mut lua = LuaConfig::new(runtime);
+    lua.lookahead = Duration::from_secs_f64(a.lookahead_ms / 1000.0);
+    lua.repl_port = (a.repl_port != 0).then_some(a.repl_port);
+    lua.watch = !a.no_watch;
+    let sources = Arc::new(sources::Live::new(Arc::clone(&analysis), host.controller()));
+    let scripts = ScriptHost::spawn(host.controller(), sources, lua, a.script.clone())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -104,8 +135,18 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     for c in host.connections() {
         eprintln!("wyrd: connected {c}");
     }
+    if let Some(addr) = scripts.repl_addr() {
+        eprintln!("wyrd: REPL on {addr} (`wyrd repl --port {}`)", addr.port());
+    }
     println!("wyrd: ready (Ctrl-C to stop)");
     std::io::stdout().flush().ok();
+    if std::io::stdin().is_terminal() {
+        let tx = scripts.sender();
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            wyrd_script::repl::terminal(|line| wyrd_script::live::ask(&tx, line), stop)
+        });
+    }
 
     let started = Instant::now();
     let mut last_stats = Instant::now();
@@ -131,6 +172,10 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(10));
     };
     let s = host.stats().snapshot();
+    // The script's cleanup still reaches a live engine.
+    scripts.stop();
+    let analysis = Arc::try_unwrap(analysis)
+        .map_err(|_| anyhow::anyhow!("the analysis thread is still shared"))?;
     if server_gone {
         // The client is dead; closing it would talk to a server that is not there.
         drop(host);

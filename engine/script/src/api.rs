@@ -1,0 +1,466 @@
+//! The `_wyrd` table: the few primitives the Lua libraries in `lib/core` are built on.
+//! Everything musical (clock coroutines, metros, params, engine commands) is Lua on top of
+//! these, in one module per concept as in norns' `lua/core`.
+
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use mlua::{Lua, MultiValue, Table, Value, Variadic};
+use wyrd_host::Action;
+use wyrd_schema::{Kind, NUM_PARAMS, PARAMS};
+
+use crate::sources::{PollValue, POLL_NAMES};
+use crate::state::{Repeat, State};
+use crate::timers::Timer;
+use crate::transport::Transport;
+
+pub(crate) fn with_state<R>(lua: &Lua, f: impl FnOnce(&mut State) -> R) -> mlua::Result<R> {
+    let mut state = lua
+        .try_app_data_mut::<State>()
+        .map_err(|_| mlua::Error::runtime("wyrd: state is busy (re-entered)"))?
+        .ok_or_else(|| mlua::Error::runtime("wyrd: no state"))?;
+    Ok(f(&mut state))
+}
+
+fn bad(msg: impl Into<String>) -> mlua::Error {
+    mlua::Error::runtime(msg.into())
+}
+
+fn finite(name: &str, v: f64) -> mlua::Result<f64> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(bad(format!("{name}: expected a finite number, got {v}")))
+    }
+}
+
+fn midi_byte(what: &str, v: f64) -> mlua::Result<u8> {
+    let r = v.round();
+    if v.is_finite() && (0.0..=127.0).contains(&r) {
+        Ok(r as u8)
+    } else {
+        Err(bad(format!("{what} must be 0..127, got {v}")))
+    }
+}
+
+pub fn install(lua: &Lua) -> mlua::Result<()> {
+    let t = lua.create_table()?;
+    time_api(lua, &t)?;
+    clock_api(lua, &t)?;
+    repeat_api(lua, &t)?;
+    engine_api(lua, &t)?;
+    misc_api(lua, &t)?;
+    lua.globals().set("_wyrd", t)?;
+    Ok(())
+}
+
+fn time_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
+    t.set(
+        "sample_rate",
+        lua.create_function(|lua, ()| with_state(lua, |s| s.sample_rate))?,
+    )?;
+    t.set(
+        "frame",
+        lua.create_function(|lua, ()| with_state(lua, |s| s.now.frame()))?,
+    )?;
+    t.set(
+        "time",
+        lua.create_function(|lua, ()| with_state(lua, |s| s.now.frame / f64::from(s.sample_rate)))?,
+    )?;
+    t.set(
+        "beats",
+        lua.create_function(|lua, ()| with_state(lua, |s| s.beat()))?,
+    )?;
+    t.set(
+        "tempo",
+        lua.create_function(|lua, ()| with_state(lua, |s| s.transport.bpm()))?,
+    )?;
+    t.set(
+        "set_tempo",
+        lua.create_function(|lua, bpm: f64| {
+            let bpm = finite("clock.set_tempo", bpm)?;
+            with_state(lua, |s| set_tempo(s, bpm))
+        })?,
+    )?;
+    Ok(())
+}
+
+/// New tempo from now on; clocks waiting on a beat move to that beat's new frame.
+fn set_tempo(s: &mut State, bpm: f64) -> f64 {
+    let beat = s.beat();
+    s.transport.set_bpm(bpm, s.now.frame, beat);
+    for (timer, beat) in s.timers.beat_waits() {
+        let at = s.transport.frame_of_f(beat).max(s.now.frame);
+        s.timers.arm(at, Some(beat), timer);
+    }
+    s.transport.bpm()
+}
+
+fn clock_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
+    t.set(
+        "clock_sleep",
+        lua.create_function(|lua, (id, seconds): (u64, f64)| {
+            let seconds = finite("clock.sleep", seconds)?.max(0.0);
+            with_state(lua, |s| {
+                let at = s.now.frame + s.seconds_to_frames(seconds);
+                s.timers.arm(at, None, Timer::Clock(id));
+            })
+        })?,
+    )?;
+    t.set(
+        "clock_sync",
+        lua.create_function(|lua, (id, beats, offset): (u64, f64, Option<f64>)| {
+            let beats = finite("clock.sync", beats)?;
+            if beats <= 0.0 {
+                return Err(bad(format!("clock.sync: beats must be > 0, got {beats}")));
+            }
+            let offset = finite("clock.sync offset", offset.unwrap_or(0.0))?;
+            with_state(lua, |s| {
+                let target = Transport::next_sync(s.beat(), beats, offset);
+                let at = s.transport.frame_of_f(target).max(s.now.frame);
+                s.timers.arm(at, Some(target), Timer::Clock(id));
+            })
+        })?,
+    )?;
+    t.set(
+        "clock_cancel",
+        lua.create_function(|lua, id: u64| with_state(lua, |s| s.timers.cancel(Timer::Clock(id))))?,
+    )?;
+    Ok(())
+}
+
+/// Metros and polls: ticks at `start + k * period`, computed from the start so they never drift.
+fn repeat_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
+    t.set(
+        "metro_start",
+        lua.create_function(|lua, (id, time, count, stage): (u64, f64, i64, i64)| {
+            let time = finite("metro time", time)?;
+            if time <= 0.0 {
+                return Err(bad(format!("metro: time must be > 0 seconds, got {time}")));
+            }
+            with_state(lua, |s| {
+                // Like norns, the first tick comes one period after start.
+                let r = Repeat {
+                    start: s.now.frame,
+                    period: s.seconds_to_frames(time),
+                    ticks: 1,
+                    stage,
+                    count,
+                };
+                s.timers.arm(r.next_frame(), None, Timer::Metro(id));
+                s.metros.insert(id, r);
+            })
+        })?,
+    )?;
+    t.set(
+        "metro_stop",
+        lua.create_function(|lua, id: u64| {
+            with_state(lua, |s| {
+                s.metros.remove(&id);
+                s.timers.cancel(Timer::Metro(id));
+            })
+        })?,
+    )?;
+    t.set(
+        "metro_set_time",
+        lua.create_function(|lua, (id, time): (u64, f64)| {
+            let time = finite("metro time", time)?;
+            if time <= 0.0 {
+                return Err(bad(format!("metro: time must be > 0 seconds, got {time}")));
+            }
+            with_state(lua, |s| {
+                let period = s.seconds_to_frames(time);
+                if let Some(r) = s.metros.get_mut(&id) {
+                    // The tick already waiting keeps its frame; the new period counts from it.
+                    let next = r.next_frame();
+                    *r = Repeat {
+                        start: next - period,
+                        period,
+                        ticks: 1,
+                        ..*r
+                    };
+                }
+            })
+        })?,
+    )?;
+    t.set(
+        "poll_names",
+        lua.create_function(|lua, ()| lua.create_sequence_from(POLL_NAMES.iter().copied()))?,
+    )?;
+    t.set(
+        "poll_value",
+        lua.create_function(|lua, name: String| {
+            let v = with_state(lua, |s| s.sources.value(&name))?;
+            poll_value_to_lua(lua, &name, v)
+        })?,
+    )?;
+    t.set(
+        "poll_start",
+        lua.create_function(|lua, (id, name, time): (u64, String, f64)| {
+            let time = finite("poll time", time)?;
+            if time <= 0.0 {
+                return Err(bad(format!("poll: time must be > 0 seconds, got {time}")));
+            }
+            if !POLL_NAMES.contains(&name.as_str()) {
+                return Err(bad(format!("poll: no poll named '{name}'")));
+            }
+            with_state(lua, |s| {
+                let r = Repeat {
+                    start: s.now.frame,
+                    period: s.seconds_to_frames(time),
+                    ticks: 1,
+                    stage: 1,
+                    count: -1,
+                };
+                s.timers.arm(r.next_frame(), None, Timer::Poll(id));
+                s.polls.insert(id, (name, r));
+            })
+        })?,
+    )?;
+    t.set(
+        "poll_stop",
+        lua.create_function(|lua, id: u64| {
+            with_state(lua, |s| {
+                s.polls.remove(&id);
+                s.timers.cancel(Timer::Poll(id));
+            })
+        })?,
+    )?;
+    Ok(())
+}
+
+pub(crate) fn poll_value_to_lua(
+    lua: &Lua,
+    name: &str,
+    v: Option<PollValue>,
+) -> mlua::Result<Value> {
+    match v {
+        Some(PollValue::Number(x)) => Ok(Value::Number(x)),
+        Some(PollValue::List(xs)) => Ok(Value::Table(
+            lua.create_sequence_from(xs.into_iter().map(f64::from))?,
+        )),
+        None => Err(bad(format!("poll: no poll named '{name}'"))),
+    }
+}
+
+fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
+    t.set(
+        "note_on",
+        lua.create_function(|lua, (note, vel): (f64, Option<f64>)| {
+            let note = midi_byte("engine.note_on: note", note)?;
+            let velocity = midi_byte("engine.note_on: velocity", vel.unwrap_or(100.0))?;
+            with_state(lua, |s| {
+                let at = s.now.at();
+                s.sink.send(at, Action::NoteOn { note, velocity })
+            })
+        })?,
+    )?;
+    t.set(
+        "note_off",
+        lua.create_function(|lua, note: f64| {
+            let note = midi_byte("engine.note_off: note", note)?;
+            with_state(lua, |s| {
+                let at = s.now.at();
+                s.sink.send(at, Action::NoteOff { note })
+            })
+        })?,
+    )?;
+    t.set(
+        "all_off",
+        lua.create_function(|lua, ()| {
+            with_state(lua, |s| {
+                let at = s.now.at();
+                s.sink.send(at, Action::AllNotesOff)
+            })
+        })?,
+    )?;
+    t.set(
+        "set_param",
+        lua.create_function(|lua, (index, value): (usize, f64)| {
+            let spec = PARAMS
+                .get(index)
+                .ok_or_else(|| bad(format!("engine: no parameter {index}")))?;
+            if value.is_nan() {
+                return Err(bad(format!("engine.{}: value is NaN", spec.id)));
+            }
+            let v = spec.sanitize(value as f32);
+            with_state(lua, |s| {
+                s.patch[index] = v;
+                let at = s.now.at();
+                s.sink.send(at, Action::SetParam { index, value: v });
+                f64::from(v)
+            })
+        })?,
+    )?;
+    t.set(
+        "patch",
+        lua.create_function(|lua, ()| {
+            let values = with_state(lua, |s| s.patch)?;
+            lua.create_sequence_from(values.iter().map(|&v| f64::from(v)))
+        })?,
+    )?;
+    t.set(
+        "load_preset",
+        lua.create_function(|lua, (bank, n): (String, i64)| {
+            let path = resolve_bank(&bank)?;
+            let b = wyrd_bank::read_bank(&path).map_err(|e| bad(format!("{e:#}")))?;
+            let patch = usize::try_from(n)
+                .ok()
+                .and_then(|i| b.presets.get(i))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "engine.load_preset: {} has no preset {n} (it has 0..{})",
+                        path.display(),
+                        b.presets.len().saturating_sub(1)
+                    ))
+                })?;
+            let values: [f32; NUM_PARAMS] = *patch.values();
+            with_state(lua, |s| {
+                s.patch = values;
+                let at = s.now.at();
+                s.sink.send(at, Action::LoadPatch(Box::new(values)));
+            })?;
+            let t = lua.create_sequence_from(values.iter().map(|&v| f64::from(v)))?;
+            Ok((t, patch.name.clone()))
+        })?,
+    )?;
+    t.set("schema", lua.create_function(|lua, ()| schema_table(lua))?)?;
+    Ok(())
+}
+
+/// A bank named as a path, or by file name (with or without `.bank`) in the banks folder.
+fn resolve_bank(given: &str) -> mlua::Result<PathBuf> {
+    let p = Path::new(given);
+    if p.is_file() {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(dir) = wyrd_bank::banks_dir() {
+        for name in [
+            given.to_string(),
+            format!("{given}.bank"),
+            format!("{given}.amSynth.bank"),
+        ] {
+            let c = dir.join(name);
+            if c.is_file() {
+                return Ok(c);
+            }
+        }
+    }
+    Err(bad(format!(
+        "engine.load_preset: no bank '{given}' (a path, or a file in the banks folder; \
+         `./setup.sh banks` installs amSynth's)"
+    )))
+}
+
+fn schema_table(lua: &Lua) -> mlua::Result<Table> {
+    let list = lua.create_table()?;
+    for p in PARAMS.iter() {
+        let e = lua.create_table()?;
+        e.set("index", p.index)?;
+        e.set("id", p.id)?;
+        e.set("label", p.label)?;
+        e.set("min", p.min)?;
+        e.set("max", p.max)?;
+        e.set("default", p.default)?;
+        e.set("step", p.step)?;
+        e.set("unit", p.unit)?;
+        let kind = match p.kind {
+            Kind::Continuous => "continuous",
+            Kind::Stepped => "stepped",
+            Kind::Categorical { options } => {
+                e.set(
+                    "options",
+                    lua.create_sequence_from(options.iter().copied())?,
+                )?;
+                "categorical"
+            }
+        };
+        e.set("kind", kind)?;
+        list.raw_push(e)?;
+    }
+    Ok(list)
+}
+
+fn misc_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
+    t.set(
+        "report",
+        lua.create_function(|lua, msg: String| with_state(lua, |s| s.report(&msg)))?,
+    )?;
+    t.set(
+        "osc_send",
+        lua.create_function(
+            |_, (host, port, path, args): (String, u16, String, Option<Table>)| {
+                osc_send(&host, port, path, args)
+            },
+        )?,
+    )?;
+    // print goes to stdout and, while a REPL line runs, back to the REPL too.
+    let print = lua.create_function(|lua, args: Variadic<Value>| {
+        let line = args
+            .iter()
+            .map(|v| v.to_string().unwrap_or_else(|_| format!("{v:?}")))
+            .collect::<Vec<_>>()
+            .join("\t");
+        println!("{line}");
+        with_state(lua, |s| {
+            if let Some(c) = &mut s.capture {
+                c.push_str(&line);
+                c.push('\n');
+            }
+        })
+    })?;
+    lua.globals().set("print", print)?;
+    Ok(())
+}
+
+fn osc_send(host: &str, port: u16, path: String, args: Option<Table>) -> mlua::Result<()> {
+    use rosc::{OscMessage, OscPacket, OscType};
+    let mut osc_args = vec![];
+    if let Some(args) = args {
+        for v in args.sequence_values::<Value>() {
+            osc_args.push(match v? {
+                Value::Integer(i) => match i32::try_from(i) {
+                    Ok(i) => OscType::Int(i),
+                    Err(_) => OscType::Long(i),
+                },
+                Value::Number(x) => OscType::Float(x as f32),
+                Value::Boolean(b) => OscType::Bool(b),
+                Value::String(s) => OscType::String(s.to_str()?.to_string()),
+                other => {
+                    return Err(bad(format!(
+                        "osc.send: cannot send a {} argument",
+                        other.type_name()
+                    )))
+                }
+            });
+        }
+    }
+    let packet = OscPacket::Message(OscMessage {
+        addr: path,
+        args: osc_args,
+    });
+    let bytes = rosc::encoder::encode(&packet).map_err(|e| bad(format!("osc.send: {e}")))?;
+    static SOCKET: OnceLock<Option<UdpSocket>> = OnceLock::new();
+    let socket = SOCKET
+        .get_or_init(|| UdpSocket::bind("0.0.0.0:0").ok())
+        .as_ref()
+        .ok_or_else(|| bad("osc.send: cannot open a UDP socket"))?;
+    // A send error (no route, unknown host) is reported to the script, never fatal.
+    socket
+        .send_to(&bytes, (host, port))
+        .map_err(|e| bad(format!("osc.send to {host}:{port}: {e}")))?;
+    Ok(())
+}
+
+/// Lua values as a REPL shows them: strings quoted, others through `tostring`.
+pub(crate) fn show(values: &MultiValue) -> String {
+    values
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => format!("{:?}", s.to_string_lossy()),
+            v => v.to_string().unwrap_or_else(|_| format!("{v:?}")),
+        })
+        .collect::<Vec<_>>()
+        .join("\t")
+}

@@ -1,0 +1,28 @@
+//! wyrd's Lua host: norns' scripting surface, with sample-accurate clocks.
+//!
+//! - [`runtime`]: a loaded script (one Lua state per load) and its protected callbacks.
+//! - [`api`]: the `_wyrd` primitives `lib/core/*.lua` is built on.
+//! - [`timers`], [`transport`]: what scripts wait for, in engine frames; tempo and beats.
+//! - [`live`]: the Lua thread beside a running JACK host (event queue, reload, REPL socket).
+//! - [`render`]: the same scripts offline on a virtual clock.
+//! - [`repl`]: the terminal line editor and `wyrd repl`'s client.
+//!
+//! Lua never runs in the audio callback: everything a script does reaches the engine as
+//! timed commands through the host's bounded queue, stamped with the frame the script meant.
+
+pub mod api;
+pub mod events;
+pub mod live;
+mod modules;
+pub mod render;
+pub mod repl;
+pub mod runtime;
+pub mod sources;
+pub mod state;
+pub mod timers;
+pub mod transport;
+
+pub use events::{Event, OscArg, ReplReply};
+pub use runtime::{Runtime, RuntimeConfig, ScriptError, ScriptPaths};
+pub use sources::{PollSource, PollValue, Silence, POLL_NAMES};
+pub use state::{Budget, Now};

@@ -1,0 +1,366 @@
+//! The Lua thread beside a running JACK host (matron's role): one event queue, timers fired
+//! a little ahead of the audio so their commands reach the engine before their frame, script
+//! reload on save, and the REPL socket.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
+use notify::{RecursiveMode, Watcher};
+use wyrd_host::stats::monotonic_nanos;
+use wyrd_host::Controller;
+
+use crate::events::{Event, ReplReply};
+use crate::runtime::{Runtime, RuntimeConfig, ScriptError};
+use crate::sources::PollSource;
+use crate::state::Now;
+
+#[derive(Debug, Clone)]
+pub struct LuaConfig {
+    /// How far ahead of the audio timers run. Their commands carry exact frames, so this is
+    /// not jitter but a fixed offset that absorbs the Lua thread's wake-up latency; a timer
+    /// that still runs late is applied at once and counted (`late_commands`).
+    pub lookahead: Duration,
+    /// REPL socket port on 127.0.0.1 (maiden's is 5555); `None`: no socket.
+    pub repl_port: Option<u16>,
+    /// Reload the script when a `.lua` file in its folder is saved.
+    pub watch: bool,
+    pub runtime: RuntimeConfig,
+}
+
+impl LuaConfig {
+    pub fn new(runtime: RuntimeConfig) -> Self {
+        LuaConfig {
+            lookahead: Duration::from_millis(20),
+            repl_port: Some(5555),
+            watch: true,
+            runtime,
+        }
+    }
+}
+
+/// Counters of the Lua thread, readable from anywhere.
+#[derive(Debug, Default)]
+pub struct LiveCounters {
+    pub events: AtomicU64,
+    pub callbacks: AtomicU64,
+    pub errors: AtomicU64,
+    pub loads: AtomicU64,
+    pub dropped_events: AtomicU64,
+}
+
+/// Events the queue holds before senders that must not block (OSC) are refused.
+pub const EVENT_QUEUE: usize = 4096;
+
+pub struct ScriptHost {
+    events: Sender<Event>,
+    thread: Option<JoinHandle<()>>,
+    repl_addr: Option<SocketAddr>,
+    counters: Arc<LiveCounters>,
+}
+
+impl ScriptHost {
+    /// Starts the Lua thread (and the REPL socket), loading `script` if given. A script that
+    /// fails to load is reported; the host keeps running without it (save a fix to load it).
+    pub fn spawn(
+        controller: Controller,
+        sources: Arc<dyn PollSource>,
+        config: LuaConfig,
+        script: Option<PathBuf>,
+    ) -> Result<ScriptHost, ScriptError> {
+        let (tx, rx) = channel::bounded(EVENT_QUEUE);
+        let counters = Arc::new(LiveCounters::default());
+        let repl_addr = match config.repl_port {
+            Some(port) => serve_repl(port, tx.clone()),
+            None => None,
+        };
+        let runtime = Runtime::new(controller.clone(), sources, config.runtime.clone())?;
+        if let Some(s) = script {
+            tx.send(Event::Load(s)).ok();
+        }
+        let thread = {
+            let tx = tx.clone();
+            let counters = Arc::clone(&counters);
+            std::thread::Builder::new()
+                .name("wyrd-lua".into())
+                .spawn(move || lua_thread(runtime, controller, config, rx, tx, counters))
+                .map_err(|e| ScriptError(format!("cannot start the Lua thread: {e}")))?
+        };
+        Ok(ScriptHost {
+            events: tx,
+            thread: Some(thread),
+            repl_addr,
+            counters,
+        })
+    }
+
+    /// Where other threads post events (OSC, REPL lines, loads).
+    pub fn sender(&self) -> Sender<Event> {
+        self.events.clone()
+    }
+
+    pub fn repl_addr(&self) -> Option<SocketAddr> {
+        self.repl_addr
+    }
+
+    pub fn counters(&self) -> &LiveCounters {
+        &self.counters
+    }
+
+    /// Runs the script's cleanup and ends the Lua thread.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(t) = self.thread.take() {
+            self.events.send(Event::Quit).ok();
+            t.join().ok();
+        }
+    }
+}
+
+impl Drop for ScriptHost {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The engine frame playing now, from the host's published clock.
+fn playhead(controller: &Controller) -> u64 {
+    let reading = controller.stats().clock.read();
+    if reading.nanos == 0 {
+        // The engine has not run a period yet.
+        return reading.frame;
+    }
+    reading.frame_at(monotonic_nanos())
+}
+
+fn lua_thread(
+    mut runtime: Runtime,
+    controller: Controller,
+    config: LuaConfig,
+    rx: Receiver<Event>,
+    tx: Sender<Event>,
+    counters: Arc<LiveCounters>,
+) {
+    let sr = f64::from(runtime.sample_rate());
+    let ahead = (config.lookahead.as_secs_f64() * sr).round() as u64;
+    let mut watcher = Watch::new(config.watch, tx);
+    let untimed = |controller: &Controller| Now {
+        frame: (playhead(controller) + ahead) as f64,
+        beat: None,
+        exact: false,
+    };
+    loop {
+        let horizon = playhead(&controller) + ahead;
+        let n = runtime.run_due(horizon);
+        counters.callbacks.fetch_add(n as u64, Ordering::Relaxed);
+        counters
+            .errors
+            .store(runtime.error_count(), Ordering::Relaxed);
+        let wait = match runtime.next_due() {
+            Some(f) => Duration::from_secs_f64(f.saturating_sub(horizon) as f64 / sr),
+            None => Duration::from_millis(50),
+        }
+        .min(Duration::from_millis(50));
+        let event = match rx.recv_timeout(wait) {
+            Ok(e) => e,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        counters.events.fetch_add(1, Ordering::Relaxed);
+        match event {
+            Event::Load(path) => {
+                load(&mut runtime, &path, untimed(&controller), &counters);
+                watcher.follow(runtime.script().map(|s| s.dir.as_path()));
+            }
+            Event::Changed(_) => {
+                // Editors write a file in several steps: wait for them to settle.
+                let settle = Instant::now() + Duration::from_millis(100);
+                while let Ok(e) = rx.recv_deadline(settle) {
+                    if !matches!(e, Event::Changed(_)) {
+                        tx_requeue(&watcher, e);
+                    }
+                }
+                if let Some(file) = runtime.script().map(|s| s.file.clone()) {
+                    eprintln!("wyrd: {} changed; reloading", file.display());
+                    load(&mut runtime, &file, untimed(&controller), &counters);
+                }
+            }
+            Event::Repl { line, reply } => {
+                reply.send(runtime.repl(&line, untimed(&controller))).ok();
+            }
+            Event::Osc {
+                path,
+                args,
+                from,
+                frame,
+            } => {
+                let now = match frame {
+                    Some(f) => Now {
+                        frame: f as f64,
+                        beat: None,
+                        exact: true,
+                    },
+                    None => untimed(&controller),
+                };
+                runtime.osc(&path, &args, from, now);
+            }
+            Event::Quit => break,
+        }
+    }
+    runtime.unload(untimed(&controller));
+}
+
+fn tx_requeue(watch: &Watch, e: Event) {
+    // An event that arrived while settling goes back to the end of the queue.
+    if let Some(tx) = &watch.tx {
+        tx.try_send(e).ok();
+    }
+}
+
+fn load(runtime: &mut Runtime, path: &Path, now: Now, counters: &LiveCounters) {
+    let previous = runtime.script().map(|s| s.file.display().to_string());
+    match runtime.load(path, now) {
+        Ok(()) => {
+            counters.loads.fetch_add(1, Ordering::Relaxed);
+            eprintln!("wyrd: script {} running", path.display());
+        }
+        Err(e) => {
+            counters.errors.fetch_add(1, Ordering::Relaxed);
+            match previous {
+                Some(p) => eprintln!(
+                    "wyrd: {} not loaded; {p} keeps running:\n{e}",
+                    path.display()
+                ),
+                None => eprintln!(
+                    "wyrd: {} not loaded (save a fix and it loads):\n{e}",
+                    path.display()
+                ),
+            }
+        }
+    }
+}
+
+/// Watches the running script's folder and posts [`Event::Changed`] for saved `.lua` files.
+struct Watch {
+    enabled: bool,
+    tx: Option<Sender<Event>>,
+    watcher: Option<notify::RecommendedWatcher>,
+    dir: Option<PathBuf>,
+}
+
+impl Watch {
+    fn new(enabled: bool, tx: Sender<Event>) -> Self {
+        Watch {
+            enabled,
+            tx: Some(tx),
+            watcher: None,
+            dir: None,
+        }
+    }
+
+    fn follow(&mut self, dir: Option<&Path>) {
+        if !self.enabled || dir == self.dir.as_deref() {
+            return;
+        }
+        self.watcher = None;
+        self.dir = dir.map(Path::to_path_buf);
+        let (Some(dir), Some(tx)) = (dir, self.tx.clone()) else {
+            return;
+        };
+        let handler = move |res: notify::Result<notify::Event>| {
+            let Ok(ev) = res else { return };
+            if !(ev.kind.is_modify() || ev.kind.is_create()) {
+                return;
+            }
+            if let Some(p) = ev
+                .paths
+                .into_iter()
+                .find(|p| p.extension().is_some_and(|e| e == "lua"))
+            {
+                tx.try_send(Event::Changed(p)).ok();
+            }
+        };
+        match notify::recommended_watcher(handler) {
+            Ok(mut w) => match w.watch(dir, RecursiveMode::Recursive) {
+                Ok(()) => self.watcher = Some(w),
+                Err(e) => eprintln!("wyrd: cannot watch {} for changes: {e}", dir.display()),
+            },
+            Err(e) => eprintln!("wyrd: cannot watch for changes: {e}"),
+        }
+    }
+}
+
+/// The REPL socket: line in, one JSON reply line out ([`ReplReply`]); loopback only, since
+/// it runs arbitrary Lua.
+fn serve_repl(port: u16, tx: Sender<Event>) -> Option<SocketAddr> {
+    let listener = match TcpListener::bind(("127.0.0.1", port)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("wyrd: no REPL socket on 127.0.0.1:{port}: {e}");
+            return None;
+        }
+    };
+    let addr = listener.local_addr().ok()?;
+    std::thread::Builder::new()
+        .name("wyrd-repl".into())
+        .spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let tx = tx.clone();
+                std::thread::spawn(move || repl_session(stream, tx));
+            }
+        })
+        .ok()?;
+    Some(addr)
+}
+
+fn repl_session(stream: TcpStream, tx: Sender<Event>) {
+    use std::io::{BufRead, BufReader, Write};
+    let Ok(mut out) = stream.try_clone() else {
+        return;
+    };
+    for line in BufReader::new(stream).lines() {
+        let Ok(line) = line else { return };
+        let (reply_tx, reply_rx) = channel::bounded(1);
+        if tx
+            .send(Event::Repl {
+                line,
+                reply: reply_tx,
+            })
+            .is_err()
+        {
+            return;
+        }
+        let reply = reply_rx.recv().unwrap_or(ReplReply {
+            output: "wyrd: the Lua thread has stopped\n".into(),
+            more: false,
+            ok: false,
+        });
+        let Ok(json) = serde_json::to_string(&reply) else {
+            return;
+        };
+        if writeln!(out, "{json}").is_err() {
+            return;
+        }
+    }
+}
+
+/// Sends a REPL line to the Lua thread and waits for the answer.
+pub fn ask(tx: &Sender<Event>, line: String) -> Option<ReplReply> {
+    let (reply_tx, reply_rx) = channel::bounded(1);
+    tx.send(Event::Repl {
+        line,
+        reply: reply_tx,
+    })
+    .ok()?;
+    reply_rx.recv().ok()
+}
+
+/// A flag the terminal REPL sets when the user ends it (Ctrl-D / Ctrl-C).
+pub type QuitFlag = Arc<AtomicBool>;

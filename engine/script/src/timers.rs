@@ -1,0 +1,183 @@
+//! Everything a script waits for, ordered by the engine frame it is due on.
+//!
+//! Clock coroutines, metro ticks and poll ticks all wait here. Ids are never reused, so a
+//! cancelled entry can be forgotten lazily: it is skipped when it surfaces (a cancelled clock
+//! never wakes, even if the cancel comes after its wake-up was computed).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Timer {
+    /// A `clock.run` coroutine waiting in `clock.sleep` or `clock.sync`.
+    Clock(u64),
+    /// The next tick of a metro.
+    Metro(u64),
+    /// The next report of a poll.
+    Poll(u64),
+}
+
+/// A due entry: the frame, the exact position and beat asked for, and what to wake.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Due {
+    pub frame: u64,
+    /// Exact (fractional) frame position.
+    pub at: f64,
+    pub beat: Option<f64>,
+    pub timer: Timer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    frame: u64,
+    /// Insertion order breaks ties: things due on one frame run in the order they were asked.
+    seq: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    timer: Timer,
+    at: f64,
+    beat: Option<f64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Timers {
+    heap: BinaryHeap<Reverse<Key>>,
+    slots: HashMap<u64, Slot>,
+    seq: u64,
+    /// The live wait of each timer: a timer waits at most once; re-arming replaces the old wait.
+    armed: HashMap<Timer, u64>,
+}
+
+impl Timers {
+    /// Arms `timer` for the exact frame position `at` (due on the nearest frame), replacing
+    /// any earlier wait of the same timer.
+    pub fn arm(&mut self, at: f64, beat: Option<f64>, timer: Timer) {
+        let at = at.max(0.0);
+        self.seq += 1;
+        if let Some(old) = self.armed.insert(timer, self.seq) {
+            self.slots.remove(&old);
+        }
+        self.slots.insert(self.seq, Slot { timer, at, beat });
+        self.heap.push(Reverse(Key {
+            frame: at.round() as u64,
+            seq: self.seq,
+        }));
+    }
+
+    pub fn cancel(&mut self, timer: Timer) {
+        if let Some(seq) = self.armed.remove(&timer) {
+            self.slots.remove(&seq);
+        }
+    }
+
+    pub fn is_armed(&self, timer: Timer) -> bool {
+        self.armed.contains_key(&timer)
+    }
+
+    /// The frame of the earliest live entry.
+    pub fn next_frame(&mut self) -> Option<u64> {
+        self.skip_stale();
+        self.heap.peek().map(|Reverse(k)| k.frame)
+    }
+
+    /// Removes and returns the earliest live entry due at or before `until`.
+    pub fn pop_due(&mut self, until: u64) -> Option<Due> {
+        self.skip_stale();
+        let &Reverse(key) = self.heap.peek()?;
+        if key.frame > until {
+            return None;
+        }
+        self.heap.pop();
+        let slot = self.slots.remove(&key.seq)?;
+        self.armed.remove(&slot.timer);
+        Some(Due {
+            frame: key.frame,
+            at: slot.at,
+            beat: slot.beat,
+            timer: slot.timer,
+        })
+    }
+
+    /// Entries waiting for a beat, for re-timing after a tempo change.
+    pub fn beat_waits(&self) -> Vec<(Timer, f64)> {
+        let mut waits: Vec<(u64, Timer, f64)> = self
+            .slots
+            .iter()
+            .filter_map(|(&seq, s)| s.beat.map(|b| (seq, s.timer, b)))
+            .collect();
+        waits.sort_by_key(|w| w.0);
+        waits.into_iter().map(|(_, t, b)| (t, b)).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.armed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.armed.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.heap.clear();
+        self.slots.clear();
+        self.armed.clear();
+    }
+
+    /// Drops superseded and cancelled entries from the top of the heap.
+    fn skip_stale(&mut self) {
+        while let Some(Reverse(key)) = self.heap.peek() {
+            if self.slots.contains_key(&key.seq) {
+                return;
+            }
+            self.heap.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_in_frame_order_then_request_order() {
+        let mut t = Timers::default();
+        t.arm(100.0, None, Timer::Clock(1));
+        t.arm(50.0, None, Timer::Metro(2));
+        t.arm(100.0, None, Timer::Poll(3));
+        assert_eq!(t.next_frame(), Some(50));
+        assert_eq!(t.pop_due(49), None);
+        let order: Vec<_> = std::iter::from_fn(|| t.pop_due(1000))
+            .map(|d| d.timer)
+            .collect();
+        assert_eq!(
+            order,
+            vec![Timer::Metro(2), Timer::Clock(1), Timer::Poll(3)]
+        );
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    fn cancelled_and_rearmed_timers_wake_once_at_their_latest_frame() {
+        let mut t = Timers::default();
+        t.arm(10.0, None, Timer::Clock(1));
+        t.arm(20.0, None, Timer::Clock(2));
+        t.cancel(Timer::Clock(1));
+        t.arm(30.0, None, Timer::Clock(2));
+        assert_eq!(t.next_frame(), Some(30));
+        let d = t.pop_due(100).unwrap();
+        assert_eq!((d.frame, d.timer), (30, Timer::Clock(2)));
+        assert_eq!(t.pop_due(100), None);
+    }
+
+    #[test]
+    fn beat_waits_lists_only_live_entries() {
+        let mut t = Timers::default();
+        t.arm(10.0, Some(1.0), Timer::Clock(1));
+        t.arm(20.0, Some(2.0), Timer::Clock(2));
+        t.arm(30.0, None, Timer::Metro(1));
+        t.cancel(Timer::Clock(1));
+        assert_eq!(t.beat_waits(), vec![(Timer::Clock(2), 2.0)]);
+    }
+}

@@ -1,0 +1,148 @@
+//! Shared by the script tests: scripts written to temporary folders, test patches, renders.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use wyrd_host::{Controller, Engine, EngineConfig};
+use wyrd_jackd::TempDir;
+use wyrd_render::Stereo;
+use wyrd_schema::{find, Patch};
+use wyrd_script::render::{render_script, RenderReport, ScriptRender};
+use wyrd_script::{Budget, Now, Runtime, RuntimeConfig, Silence};
+
+pub const SR: u32 = 48_000;
+
+pub fn set(p: &mut Patch, id: &str, v: f32) {
+    p.set(find(id).unwrap().index, v);
+}
+
+/// A plain sine, no filter, no reverb, a fast release: notes end in exact silence.
+pub fn sine_patch() -> Patch {
+    let mut p = Patch::default();
+    for (id, v) in [
+        ("osc1_waveform", 0.0),
+        ("osc_mix", -1.0),
+        ("filter_type", 4.0),
+        ("amp_attack", 0.0),
+        ("amp_decay", 0.0),
+        ("amp_sustain", 1.0),
+        ("amp_release", 0.05),
+        ("master_vol", 0.4),
+        ("reverb_wet", 0.0),
+    ] {
+        set(&mut p, id, v);
+    }
+    p
+}
+
+/// A saw through the low-pass filter, for spectra that move with the cutoff.
+pub fn saw_patch() -> Patch {
+    let mut p = sine_patch();
+    set(&mut p, "osc1_waveform", 2.0);
+    set(&mut p, "filter_type", 0.0);
+    set(&mut p, "filter_resonance", 0.0);
+    set(&mut p, "filter_env_amount", 0.0);
+    p
+}
+
+/// `scripts/<name>/<name>.lua` in a fresh temporary folder.
+pub struct Script {
+    pub dir: TempDir,
+    pub file: PathBuf,
+}
+
+impl Script {
+    pub fn new(name: &str, source: &str) -> Script {
+        let dir = TempDir::new("wyrd-script-test").unwrap();
+        let file = write_script(dir.path(), name, source);
+        Script { dir, file }
+    }
+
+    /// Another script beside this one (same scripts root).
+    pub fn sibling(&self, name: &str, source: &str) -> PathBuf {
+        write_script(self.dir.path(), name, source)
+    }
+}
+
+pub fn write_script(root: &Path, name: &str, source: &str) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.lua"));
+    std::fs::write(&file, source).unwrap();
+    file
+}
+
+pub fn render(file: &Path, seconds: f64, patch: Patch) -> (Stereo, RenderReport) {
+    let mut spec = ScriptRender::new(file, seconds);
+    spec.patch = patch;
+    render_script(&spec).unwrap_or_else(|e| panic!("render failed: {e}"))
+}
+
+/// A runtime driven by hand (no audio): for timing and lifecycle checks.
+pub struct Bench {
+    pub runtime: Runtime,
+    pub engine: Engine,
+    pub controller: Controller,
+}
+
+impl Bench {
+    pub fn start() -> Bench {
+        let mut ec = EngineConfig::new(SR);
+        ec.queue_capacity = 1 << 16;
+        let (engine, controller) = Engine::new(ec);
+        let mut rc = RuntimeConfig::new(SR);
+        rc.budget = Budget::Instructions(5_000_000);
+        rc.seed = Some(1);
+        let runtime =
+            Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
+        Bench {
+            runtime,
+            engine,
+            controller,
+        }
+    }
+
+    pub fn load(&mut self, file: &Path) -> Result<(), String> {
+        self.runtime.load(file, at(0)).map_err(|e| e.0)
+    }
+
+    /// Evaluates a Lua expression in the running script and returns what the REPL shows.
+    pub fn eval(&mut self, expr: &str) -> String {
+        let r = self.runtime.repl(expr, at(0));
+        assert!(r.ok, "{expr}: {}", r.output);
+        r.output.trim_end().to_string()
+    }
+
+    /// Runs every timer up to `frame` (the engine is not rendered; commands are drained).
+    pub fn run_to(&mut self, frame: u64) {
+        self.runtime.run_due(frame);
+        self.controller.collect_garbage();
+    }
+}
+
+pub fn at(frame: u64) -> Now {
+    Now {
+        frame: frame as f64,
+        beat: None,
+        exact: true,
+    }
+}
+
+/// Start frames of sounds that begin after at least `gap` frames of exact silence.
+pub fn onsets(x: &[f32], gap: usize) -> Vec<usize> {
+    let mut out = vec![];
+    let mut quiet = gap;
+    for (i, &s) in x.iter().enumerate() {
+        if s != 0.0 {
+            if quiet >= gap {
+                out.push(i);
+            }
+            quiet = 0;
+        } else {
+            quiet += 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,116 @@
+-- engine: the synth's commands (norns: the engine's commands as Lua functions).
+--
+-- wyrd has one engine, the amSynth-compatible voice. Commands: note_on(note, vel),
+-- note_off(note), all_off(), load_preset(bank, n), list_commands(), and one function per
+-- synth parameter in its own units (engine.filter_cutoff(0.7)). Every parameter is also a
+-- param (params:set('filter_cutoff', 0.7)), and the two stay in step: a command updates the
+-- param's value silently, a param's action sends the command. Inside a clock or metro, a
+-- command lands on the exact frame of the clock's logical time.
+local engine = {}
+
+local commands = {} -- name -> { fn, args (for list_commands), doc }
+local order = {}
+local schema = _wyrd.schema()
+
+local function command(name, args, doc, fn)
+  commands[name] = { fn = fn, args = args, doc = doc }
+  order[#order + 1] = name
+end
+
+local function number_arg(cmd, i, v)
+  if type(v) ~= "number" then
+    error("engine." .. cmd .. ": argument " .. i .. " must be a number, got " .. type(v), 3)
+  end
+  return v
+end
+
+-- Keeps the param (if registered) showing what the engine now plays.
+local function reflect(p, value)
+  if params and params.lookup and params.lookup[p.id] then
+    params:set(p.id, p.options and (value + 1) or value, true)
+  end
+end
+
+command("note_on", "note, vel", "note 0..127, velocity 1..127 (default 100; 0 is note off)",
+  function(note, vel)
+    number_arg("note_on", 1, note)
+    if vel ~= nil then number_arg("note_on", 2, vel) end
+    return _wyrd.note_on(note, vel)
+  end)
+command("note_off", "note", "note 0..127", function(note)
+  return _wyrd.note_off(number_arg("note_off", 1, note))
+end)
+command("all_off", "", "release every note", function() return _wyrd.all_off() end)
+command("load_preset", "bank, n", "bank name or path, preset number from 0", function(bank, n)
+  if type(bank) ~= "string" then error("engine.load_preset: bank must be a name or path", 2) end
+  number_arg("load_preset", 2, n)
+  local values, name = _wyrd.load_preset(bank, math.floor(n))
+  for i, p in ipairs(schema) do reflect(p, values[i]) end
+  return name
+end)
+
+for _, p in ipairs(schema) do
+  local range = p.options and table.concat(p.options, "|") or (p.min .. ".." .. p.max)
+  command(p.id, "v", p.label .. " " .. range .. (p.unit ~= "" and (" (" .. p.unit .. ")") or ""),
+    function(v)
+      number_arg(p.id, 1, v)
+      local stored = _wyrd.set_param(p.index, v)
+      reflect(p, stored)
+      return stored
+    end)
+end
+
+--- Prints every command with its arguments, as norns does.
+function engine.list_commands()
+  print("___ engine commands ___")
+  for _, name in ipairs(order) do
+    local c = commands[name]
+    print(string.format("%-22s (%s)  %s", name, c.args, c.doc))
+  end
+  return order
+end
+
+-- Registers every synth parameter as a param, starting from the patch now playing.
+function engine._add_params(ps)
+  local controlspec = require "controlspec"
+  local patch = _wyrd.patch()
+  ps:add_group("synth", "synth", #schema)
+  for i, p in ipairs(schema) do
+    local index = p.index
+    if p.options then
+      ps:add{ type = "option", id = p.id, name = p.label, options = p.options,
+        default = math.floor(p.default) + 1,
+        action = function(v) _wyrd.set_param(index, v - 1) end }
+      ps:set(p.id, math.floor(patch[i] + 0.5) + 1, true)
+    else
+      ps:add{ type = "control", id = p.id, name = p.label,
+        controlspec = controlspec.new(p.min, p.max, "lin", p.step, p.default, p.unit),
+        action = function(v) _wyrd.set_param(index, v) end }
+      ps:set(p.id, patch[i], true)
+    end
+  end
+end
+
+local known_names = { wyrd = true, amsynth = true, amSynth = true, Amsynth = true }
+local warned = false
+
+return setmetatable(engine, {
+  __index = function(_, k)
+    local c = commands[k]
+    if c then return c.fn end
+    if k == "name" then return nil end
+    error("engine: no command '" .. tostring(k) .. "' (engine.list_commands() lists them)", 2)
+  end,
+  __newindex = function(t, k, v)
+    if k == "name" then
+      if v ~= nil and not known_names[v] and not warned then
+        warned = true
+        print("engine: wyrd's engine is the amSynth voice; engine.name '" .. tostring(v) ..
+          "' only names it")
+      end
+      rawset(t, k, v)
+    else
+      error("engine: cannot set '" .. tostring(k) .. "'", 2)
+    end
+  end,
+})
