@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up wyrd on a fresh Debian/Ubuntu machine (no sound card needed) and runs the main job.
-#   ./setup.sh            everything, then render a preset to out/demo.wav
+#   ./setup.sh            everything, then render a preset and a script to out/
 #   ./setup.sh deps       system packages and Rust only
 #   ./setup.sh banks      fetch amSynth's banks into data/amsynth/banks
 #   ./setup.sh ort        fetch ONNX Runtime 1.31.1 (from its PyPI wheel) into data/onnxruntime
@@ -80,7 +80,8 @@ demo() {
     local bank=$DATA/amsynth/banks/BriansBank01.amSynth.bank
     ./target/release/wyrd bank list "$bank" | head -5
     ./target/release/wyrd render --bank "$bank" --preset 0 --notes 48,55,60 --hold 2 --tail 1 -o out/demo.wav
-    echo "setup: rendered out/demo.wav"
+    ./target/release/wyrd render scripts/steps/steps.lua --seconds 8 -o out/steps.wav
+    echo "setup: rendered out/demo.wav and out/steps.wav (a Lua step sequencer)"
 }
 
 if [ $# -eq 0 ]; then set -- deps banks demo; fi

@@ -17,6 +17,10 @@
 -- tempo); targets drive several functions with their own ranges and curves; gesture and
 -- breakpoints constructors; done callback.
 --
+-- Methods: e:trigger() e:release() e:gate(z) e:stop() e:is_running() e:value_at(t, release_time,
+-- from) e:duration(); field e.level is the last level sent. Treat levels/times/curves as read-only
+-- (make a new envelope to change them); action, done, min and max may be reassigned live.
+--
 -- Where wyrd is better: levels are computed from the exact logical time since the trigger
 -- (util.time() or clock.get_beats()), never by adding increments, so a render is bit-identical
 -- and e:value_at(t) is exactly what the runner sends. The runner also wakes exactly on every
@@ -347,19 +351,24 @@ function Env:_emit(level)
 end
 
 -- One runner per (re)trigger or release: computes the level from logical time, sends it, sleeps
--- until the next tick or breakpoint, whichever is first.
-local function run(self, token)
+-- until the next tick or breakpoint, whichever is first. `token` is the runner's identity: a
+-- runner whose token is no longer the envelope's stops at its next step.
+local function drive(self, token)
   local c = clock
-  self._co = coroutine.running()
   local target -- the breakpoint the last sleep aimed at
   while true do
     local t = self:_now() - self._t0
     if target and math.abs(t - target) <= SNAP then t = target end
     local level, finished, nxt = self:_eval(t, self._rt, self._from)
+    if nxt and nxt - t <= SNAP then
+      -- a hair before a breakpoint: send the breakpoint rather than sleep a sliver of a sample
+      t = nxt
+      level, finished, nxt = self:_eval(t, self._rt, self._from)
+    end
     self:_emit(level)
     if self._token ~= token then return end -- an action retriggered, released or stopped us
     if finished then
-      self._running, self._token, self._clock_id = false, nil, nil
+      self._running, self._token = false, nil
       if self.done then call(self, self.done) end
       return
     end
@@ -374,22 +383,28 @@ local function run(self, token)
   end
 end
 
+local function run(self, token)
+  token.co = coroutine.running()
+  drive(self, token)
+  token.ended = true
+end
+
 function Env:_spawn()
-  local c = clock
   local token = {}
   self._token = token
   self:_cancel_runner()
-  local id = c.run(run, self, token)
-  -- a runner that already finished (or now sustains) leaves nothing to cancel
-  if self._token == token and self._running then self._clock_id = id end
+  local id = clock.run(run, self, token)
+  if not token.ended then token.id, self._runner = id, token end
 end
 
--- Cancels the current runner, unless we are inside it (an action calling trigger/release/stop):
--- then the changed token ends it as soon as the action returns.
+-- Cancels the current runner, unless it has ended or we are inside it (an action calling
+-- trigger/release/stop): then the changed token ends it as soon as the action returns.
 function Env:_cancel_runner()
-  local id = self._clock_id
-  self._clock_id = nil
-  if id and self._co ~= coroutine.running() and type(clock) == "table" then clock.cancel(id) end
+  local runner = self._runner
+  self._runner = nil
+  if runner and runner.id and not runner.ended and runner.co ~= coroutine.running() then
+    clock.cancel(runner.id)
+  end
 end
 
 --- trigger(): gate on, (re)start from the first segment. A running envelope restarts from its

@@ -10,14 +10,15 @@
 -- 'floor' by default).
 --
 -- Where wyrd differs, on purpose:
---  * Timing is exact. norns advances a phase counter by 1/ppqn on every lattice tick, so jitter
---    and tempo changes accumulate. Here the phase is a pure function of logical time: beats
+--  * Timing is exact. norns advances a phase counter by 1/ppqn on every lattice tick, so the
+--    phase depends on how many ticks ran. Here the phase is a pure function of logical time: beats
 --    since start (clocked) or util.time() seconds since start (free). Ticks only decide when the
 --    action is called; offline renders are bit-identical and value_at() tells what any tick sees.
 --  * 'random' is sample & hold per cycle from the LFO's own seeded generator (splitmix64 of seed
 --    and cycle number), not math.random: reproducible, and the same cycle always gets the same value.
---  * reset targets (floor, ceiling, mid: rising, mid: falling) are right for every shape, not
---    only for the sine.
+--  * reset targets (floor, ceiling, mid: rising, mid: falling) use each shape's own phases, so a
+--    tri or square also starts at its floor (norns uses the sine's phases for every shape);
+--    ramps and random have one edge and restart there.
 --  * unknown keys and bad values raise clear errors pointing at the script line.
 --  * free mode ticks at `rate` Hz (default 100) instead of ppqn-per-beat.
 --
@@ -231,13 +232,21 @@ end
 
 local function run(self, token)
   local c = clock
+  token.co = coroutine.running()
   while self._token == token do
     local scaled, raw = self:value_at(now_units(self) - self._t0)
     self.scaled, self.raw = scaled, raw
     -- depth 0 leaves the target alone (as norns), so it can be played by hand
     if self.depth ~= 0 then call_action(self, scaled, raw) end
     if self._token ~= token then return end
-    if self.mode == "free" then c.sleep(1 / self.rate) else c.sync(1 / self.ppqn) end
+    if self.mode == "free" then
+      c.sleep(1 / self.rate)
+    else
+      local before = c.get_beats()
+      c.sync(1 / self.ppqn)
+      -- a sync that returned on the grid point it started from must not spin at one instant
+      if self._token == token and c.get_beats() <= before then c.sleep(c.get_beat_sec() / self.ppqn) end
+    end
   end
 end
 
@@ -250,16 +259,16 @@ function LFO:start()
   self._anchor = self:_start_phase()
   local token = {}
   self._token, self.enabled = token, 1
-  self._clock_id = c.run(run, self, token)
+  token.id = c.run(run, self, token)
   return self
 end
 
 function LFO:stop()
-  if not self._token then return self end
+  local token = self._token
+  if not token then return self end
   self._token, self.enabled = nil, 0
-  local id = self._clock_id
-  self._clock_id = nil
-  if id and type(clock) == "table" then clock.cancel(id) end
+  -- from inside its own action the runner ends itself once the action returns
+  if token.id and token.co ~= coroutine.running() and type(clock) == "table" then clock.cancel(token.id) end
   return self
 end
 
@@ -270,9 +279,14 @@ function LFO:reset_phase()
   return self
 end
 
---- set(key, value): any option of lfo:add. Changing period or mode while running keeps the
--- phase continuous (no jump), as norns does for period.
+--- set(key, value): any option of lfo:add, or 'enabled' (1 starts, 0 stops). Changing period or
+-- mode while running keeps the phase continuous (no jump), as norns does for period.
 function LFO:set(key, value)
+  if key == "enabled" then -- norns' params menu switches LFOs this way
+    if value == 1 or value == true then return self:start() end
+    if value == 0 or value == false then return self:stop() end
+    error("lfo:set('enabled'): expects 1 or 0, got " .. tostring(value), 2)
+  end
   local check = VALIDATORS[key]
   if not check then
     error("lfo:set: unknown key '" .. tostring(key) .. "' (keys: " .. key_list() .. ")", 2)

@@ -821,12 +821,16 @@ function ParamSet:write(target, name)
 end
 
 -- Restores a pset. Unknown ids and bad lines are skipped with a printed
--- report. Returns true when every line applied, false when some were skipped,
--- and the pset's name.
+-- report. Returns true when every line applied, false when some were skipped
+-- or the file is missing (printed, not raised, as on norns, so the usual
+-- `params:read()` in init works on a script's first run), and the pset's name.
 function ParamSet:read(target, silent)
   local path, number = pset_path(self, target)
   local f = io.open(path, "r")
-  if not f then fail("no pset file '" .. path .. "'", 2) end
+  if not f then
+    print("pset: no pset file '" .. path .. "'; nothing read")
+    return false
+  end
   local text = f:read("a")
   f:close()
   local clean, pset_name, updates = true, nil, {}
@@ -878,11 +882,13 @@ end
 
 -- Reads the pset last written or read, if there is one. Returns true when it did.
 function ParamSet:default()
-  local n = self:last_pset()
-  if not n or type(self.script_name) ~= "string" then return false end
-  if not util.file_exists((pset_path(self, n))) then return false end
-  self:read(n)
-  return true
+  -- norns: read the last pset if there is one, then bang every param.
+  local n, read = self:last_pset(), false
+  if n and type(self.script_name) == "string" and util.file_exists((pset_path(self, n))) then
+    read = self:read(n, true)
+  end
+  self:bang()
+  return read
 end
 
 M.ParamSet = ParamSet

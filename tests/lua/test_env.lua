@@ -9,7 +9,10 @@ local function fake_clock(tempo)
   local api = {}
   local function beats() return F.beat0 + (F.now - F.time0) * F.tempo / 60 end
   local function resume(id, ...)
+    local outer = F.current
+    F.current = id
     local ok, kind, a, b = coroutine.resume(F.co[id], ...)
+    F.current = outer
     if not ok then error(kind, 0) end
     if coroutine.status(F.co[id]) == "dead" or F.co[id] == nil then
       F.co[id], F.wake[id] = nil, nil
@@ -30,7 +33,12 @@ local function fake_clock(tempo)
   end
   function api.sleep(s) coroutine.yield("sleep", s) end
   function api.sync(b, off) coroutine.yield("sync", b, off) end
-  function api.cancel(id) F.co[id], F.wake[id] = nil, nil end
+  -- strict, so the libraries are shown not to lean on a lenient host
+  function api.cancel(id)
+    if F.co[id] == nil then error("fake clock: cancel of a clock that is not running: " .. tostring(id), 2) end
+    if id == F.current then error("fake clock: a clock cancelled itself", 2) end
+    F.co[id], F.wake[id] = nil, nil
+  end
   function api.get_beats() return beats() end
   function api.get_tempo() return F.tempo end
   function api.get_beat_sec() return 60 / F.tempo end

@@ -10,7 +10,10 @@ local function fake_clock(tempo)
   local api = {}
   local function beats() return F.beat0 + (F.now - F.time0) * F.tempo / 60 end
   local function resume(id, ...)
+    local outer = F.current
+    F.current = id
     local ok, kind, a, b = coroutine.resume(F.co[id], ...)
+    F.current = outer
     if not ok then error(kind, 0) end
     if coroutine.status(F.co[id]) == "dead" or F.co[id] == nil then
       F.co[id], F.wake[id] = nil, nil
@@ -31,7 +34,12 @@ local function fake_clock(tempo)
   end
   function api.sleep(s) coroutine.yield("sleep", s) end
   function api.sync(b, off) coroutine.yield("sync", b, off) end
-  function api.cancel(id) F.co[id], F.wake[id] = nil, nil end
+  -- strict, so the libraries are shown not to lean on a lenient host
+  function api.cancel(id)
+    if F.co[id] == nil then error("fake clock: cancel of a clock that is not running: " .. tostring(id), 2) end
+    if id == F.current then error("fake clock: a clock cancelled itself", 2) end
+    F.co[id], F.wake[id] = nil, nil
+  end
   function api.get_beats() return beats() end
   function api.get_tempo() return F.tempo end
   function api.get_beat_sec() return 60 / F.tempo end
@@ -312,5 +320,41 @@ test("depth 0 leaves the target alone", function()
     F.advance(1.5)
     expect.truthy(calls >= 49, "calls resume with depth")
     l:stop()
+  end)
+end)
+
+test("an lfo may stop itself from its action, and start again", function()
+  with_clock(120, function(F)
+    local calls = 0
+    local l
+    l = lfo:add { mode = "free", rate = 10, action = function() calls = calls + 1; if calls == 5 then l:stop() end end }
+    l:start()
+    F.advance(3)
+    expect.eq(calls, 5)
+    expect.eq(l:get("enabled"), 0)
+    l:start()
+    F.advance(3.5)
+    expect.eq(calls, 5 + 1 + 5, "runs again after a restart")
+    l:stop()
+  end)
+end)
+
+test("an lfo whose action fails stops and reports the error", function()
+  with_clock(120, function(F)
+    local l = lfo:add { mode = "free", action = function() error("boom") end }
+    expect.error(function() l:start() end, "boom")
+    expect.eq(l:get("enabled"), 0)
+  end)
+end)
+
+test("set('enabled', 1 or 0) starts and stops, as norns' params menu does", function()
+  local l = lfo:add {}
+  expect.error(function() l:set("enabled", "yes") end, "expects 1 or 0")
+  with_clock(120, function(F)
+    l:set("enabled", 1)
+    expect.eq(l:get("enabled"), 1)
+    F.advance(1)
+    l:set("enabled", 0)
+    expect.eq(l:get("enabled"), 0)
   end)
 end)

@@ -34,6 +34,9 @@ pub struct RuntimeConfig {
     pub data_root: Option<PathBuf>,
     /// The patch playing when the first script starts.
     pub patch: [f32; NUM_PARAMS],
+    /// Stamp what timers send with their frames (wyrd). Off: commands apply whenever Lua
+    /// gets to them, as on norns; only for comparing the two in benchmarks.
+    pub stamp_frames: bool,
 }
 
 impl RuntimeConfig {
@@ -45,6 +48,7 @@ impl RuntimeConfig {
             bpm: 120.0,
             data_root: None,
             patch: wyrd_schema::defaults(),
+            stamp_frames: true,
         }
     }
 }
@@ -276,7 +280,7 @@ impl Runtime {
                 s.now = Now {
                     frame: due.at,
                     beat: due.beat,
-                    exact: true,
+                    exact: self.config.stamp_frames,
                 };
                 due
             };

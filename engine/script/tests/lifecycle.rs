@@ -264,3 +264,46 @@ fn polls_report_on_their_period() {
         r.output
     );
 }
+
+#[test]
+fn lfos_and_envelopes_run_on_the_logical_clock() {
+    let s = Script::new(
+        "mod",
+        r#"
+        function init()
+          lv, ev, done = {}, {}, 0
+          wob = lfo:add{ shape = 'tri', min = 0, max = 1, period = 1, mode = 'clocked',
+            action = function(scaled) lv[#lv + 1] = { clock.get_beats(), scaled } end }
+          wob:start()
+          swell = env.new{ levels = {0, 1, 0.5, 0}, times = {0.1, 0.1, 0.2}, curves = 'lin',
+            release_node = 3, action = function(v) ev[#ev + 1] = { util.time(), v } end,
+            done = function() done = done + 1 end }
+          swell:trigger()
+          clock.run(function() clock.sleep(0.5) swell:release() end)
+        end
+        -- Largest difference between what the LFO sent and its own formula at that beat.
+        function lfo_error()
+          local worst = 0
+          for _, p in ipairs(lv) do
+            worst = math.max(worst, math.abs(p[2] - wob:value_at(p[1])))
+          end
+          return worst
+        end
+        function env_at(t)
+          for _, p in ipairs(ev) do if math.abs(p[1] - t) < 1e-9 then return p[2] end end
+        end"#,
+    );
+    let mut b = Bench::start();
+    b.load(&s.file).unwrap();
+    b.run_to(2 * 24_000);
+    let n: usize = b.eval("#lv").parse().unwrap();
+    assert!(n >= 100, "{n} LFO updates in 2 beats");
+    assert_eq!(b.eval("lfo_error()"), "0");
+    // The envelope hits its breakpoints exactly, holds, releases and ends on 0.
+    assert_eq!(b.eval("env_at(0.1)"), "1");
+    assert_eq!(b.eval("env_at(0.2)"), "0.5");
+    assert_eq!(b.eval("ev[#ev][2]"), "0");
+    assert_eq!(b.eval("ev[#ev][1]"), "0.7");
+    assert_eq!(b.eval("done"), "1");
+    assert_eq!(b.eval("swell:is_running()"), "false");
+}

@@ -257,3 +257,55 @@ fn a_pset_round_trip_sounds_the_same() {
     assert!(audio_a.left.iter().any(|&x| x != 0.0));
     assert!(audio_a == audio_b, "the pset did not restore the sound");
 }
+
+/// The shipped example scripts (`scripts/<name>/<name>.lua`).
+fn examples() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts");
+    let mut found: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter_map(|d| {
+            let name = d.file_name()?.to_string_lossy().into_owned();
+            let f = d.join(format!("{name}.lua"));
+            f.is_file().then_some(f)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn the_example_scripts_play_without_errors_and_render_identically() {
+    let files = examples();
+    assert!(files.len() >= 4, "{files:?}");
+    for file in files {
+        let data = wyrd_jackd::TempDir::new("wyrd-example-data").unwrap();
+        let mut spec = wyrd_script::render::ScriptRender::new(&file, 6.0);
+        spec.data_root = Some(data.path().to_path_buf());
+        let (a, report) = wyrd_script::render::render_script(&spec).unwrap();
+        assert_eq!(
+            report.error_count,
+            0,
+            "{}: {:?}",
+            file.display(),
+            report.errors
+        );
+        assert_eq!(report.runaways, 0);
+        let peak = a
+            .left
+            .iter()
+            .chain(&a.right)
+            .fold(0f32, |m, x| m.max(x.abs()));
+        assert!(
+            peak > 0.05 && peak <= 1.0,
+            "{}: peak {peak}",
+            file.display()
+        );
+        // A second render in a fresh data folder (a pset written by the first must not
+        // change the second).
+        let data2 = wyrd_jackd::TempDir::new("wyrd-example-data").unwrap();
+        spec.data_root = Some(data2.path().to_path_buf());
+        let (b, _) = wyrd_script::render::render_script(&spec).unwrap();
+        assert!(a == b, "{}: renders differ", file.display());
+    }
+}

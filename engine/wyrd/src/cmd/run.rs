@@ -188,11 +188,12 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     host.stop()?;
     analysis.stop()?;
     eprintln!(
-        "wyrd: stopped after {:.1} s; {} xruns ({} caused by wyrd), {} commands dropped",
+        "wyrd: stopped after {:.1} s; {} xruns ({} caused by wyrd), {} commands dropped, {} late",
         started.elapsed().as_secs_f64(),
         s.xruns,
         s.overruns,
-        s.dropped_commands
+        s.dropped_commands,
+        s.late_commands
     );
     Ok(())
 }
