@@ -125,25 +125,21 @@ impl Runtime {
         sources: Arc<dyn PollSource>,
         config: RuntimeConfig,
     ) -> Result<Runtime, ScriptError> {
-        let state = State {
-            sample_rate: config.sample_rate,
-            now: Now {
-                frame: 0.0,
-                beat: None,
-                exact: false,
-            },
-            transport: Transport::new(config.sample_rate, config.bpm),
-            timers: Timers::default(),
-            sink: Sink::new(controller.clone(), false),
-            patch: config.patch,
-            watchdog: Watchdog::new(config.budget),
-            metros: Default::default(),
-            polls: Default::default(),
-            sources: Arc::clone(&sources),
-            capture: None,
-            errors: vec![],
-            error_count: 0,
+        let transport = Transport::new(config.sample_rate, config.bpm);
+        let now = Now {
+            frame: 0.0,
+            beat: None,
+            exact: false,
         };
+        let state = fresh_state(
+            &config,
+            &controller,
+            &sources,
+            now,
+            transport,
+            config.patch,
+            false,
+        );
         let current = Instance::build(state, None, &config)
             .map_err(|e| ScriptError(format!("wyrd's Lua library failed to start: {e}")))?;
         Ok(Runtime {
@@ -183,25 +179,7 @@ impl Runtime {
                 .into_function()
                 .map_err(|e| ScriptError(error_text(&e)))?;
         }
-        let (transport, patch) = {
-            let s = self.current.lua.app_data_ref::<State>().expect("state");
-            (s.transport, s.patch)
-        };
-        let state = State {
-            sample_rate: self.config.sample_rate,
-            now,
-            transport,
-            timers: Timers::default(),
-            sink: Sink::new(self.controller.clone(), true),
-            patch,
-            watchdog: Watchdog::new(self.config.budget),
-            metros: Default::default(),
-            polls: Default::default(),
-            sources: Arc::clone(&self.sources),
-            capture: None,
-            errors: vec![],
-            error_count: 0,
-        };
+        let state = self.next_state(now, true);
         let next = Instance::build(state, Some(paths.clone()), &self.config)
             .map_err(|e| ScriptError(error_text(&e)))?;
         next.run_script(&source, &paths)?;
@@ -223,30 +201,29 @@ impl Runtime {
 
     /// Runs the current script's `cleanup()` and drops it for a bare state.
     pub fn unload(&mut self, now: Now) {
-        let (transport, patch) = {
-            let s = self.current.lua.app_data_ref::<State>().expect("state");
-            (s.transport, s.patch)
-        };
-        let state = State {
-            sample_rate: self.config.sample_rate,
-            now,
-            transport,
-            timers: Timers::default(),
-            sink: Sink::new(self.controller.clone(), false),
-            patch,
-            watchdog: Watchdog::new(self.config.budget),
-            metros: Default::default(),
-            polls: Default::default(),
-            sources: Arc::clone(&self.sources),
-            capture: None,
-            errors: vec![],
-            error_count: 0,
-        };
+        let state = self.next_state(now, false);
         if let Ok(bare) = Instance::build(state, None, &self.config) {
             let old = std::mem::replace(&mut self.current, bare);
             old.retire(now);
             self.absorb(old);
         }
+    }
+
+    /// State for the next instance: tempo and patch carry over from the current one.
+    fn next_state(&self, now: Now, hold: bool) -> State {
+        let (transport, patch) = {
+            let s = self.current.lua.app_data_ref::<State>().expect("state");
+            (s.transport, s.patch)
+        };
+        fresh_state(
+            &self.config,
+            &self.controller,
+            &self.sources,
+            now,
+            transport,
+            patch,
+            hold,
+        )
     }
 
     /// Keeps a retired script's error record and counters.
@@ -576,6 +553,33 @@ impl Instance {
                 None
             }
         }
+    }
+}
+
+/// A new instance's Rust side; `hold` keeps its engine commands back while it is on trial.
+fn fresh_state(
+    config: &RuntimeConfig,
+    controller: &Controller,
+    sources: &Arc<dyn PollSource>,
+    now: Now,
+    transport: Transport,
+    patch: [f32; NUM_PARAMS],
+    hold: bool,
+) -> State {
+    State {
+        sample_rate: config.sample_rate,
+        now,
+        transport,
+        timers: Timers::default(),
+        sink: Sink::new(controller.clone(), hold),
+        patch,
+        watchdog: Watchdog::new(config.budget),
+        metros: Default::default(),
+        polls: Default::default(),
+        sources: Arc::clone(sources),
+        capture: None,
+        errors: vec![],
+        error_count: 0,
     }
 }
 

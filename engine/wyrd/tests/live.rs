@@ -494,3 +494,58 @@ fn the_example_scripts_play_live() {
         assert!(!log.contains("wyrd: lua:"), "{name}:\n{log}");
     }
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `wyrd repl --port P -e LINE`: what the running host answers.
+fn repl(port: u16, line: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_wyrd"))
+        .args(["repl", "--port", &port.to_string(), "-e", line])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn wait_for(rig: &Rig, text: &str, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rig.wyrd.log().matches(text).count() < count {
+        assert!(
+            Instant::now() < deadline,
+            "waiting for {text:?}:\n{}",
+            rig.wyrd.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn saving_a_script_reloads_it_and_a_broken_save_keeps_the_old_one() {
+    let scripts = TempDir::new("wyrd-live-reload").unwrap();
+    let dir = scripts.path().join("live");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("live.lua");
+    std::fs::write(&file, "function init() version = 1 end\n").unwrap();
+    let port = free_port();
+    let (f, p) = (file.display().to_string(), port.to_string());
+    let mut rig = Rig::start(&[&f, "--repl-port", &p]);
+    wait_for(&rig, "live.lua running", 1);
+    assert_eq!(repl(port, "version"), "1");
+    // An engine command answers with the value it set.
+    assert_eq!(repl(port, "engine.filter_cutoff(0.25)"), "0.25");
+
+    std::fs::write(&file, "function init()\n  version = = 2\nend\n").unwrap();
+    wait_for(&rig, "keeps running", 1);
+    assert!(rig.wyrd.log().contains("live.lua:2:"), "{}", rig.wyrd.log());
+    assert_eq!(repl(port, "version"), "1", "the old script was replaced");
+
+    std::fs::write(&file, "function init() version = 3 end\n").unwrap();
+    wait_for(&rig, "live.lua running", 2);
+    assert_eq!(repl(port, "version"), "3");
+    rig.interrupt();
+}
