@@ -35,10 +35,6 @@ local function build_notes()
   for i = #chord - 1, 2, -1 do notes[#notes + 1] = chord[i] end
 end
 
-local function pset_exists(n)
-  return util.file_exists(string.format('%s/%s-%02d.pset', params.data_dir, params.script_name, n))
-end
-
 function init()
   engine.osc1_waveform(1)      -- pulse
   engine.osc2_waveform(2)      -- saw
@@ -79,12 +75,10 @@ function init()
   params:add_trigger('load', 'load pset 1')
   params:set_action('load', function() params:read(1) end)
 
-  -- norns habit: params:read() then params:bang(). wyrd raises on a missing pset (norns
-  -- only prints), so the very first run checks that there is one to read.
-  if pset_exists(1) then
-    local _, name = params:read(1)
-    print('presets: read pset 1 "' .. tostring(name) .. '"')
-  end
+  -- norns habit: params:read() then params:bang(). On the very first run there is no pset
+  -- yet; read says so and returns false.
+  local ok, name = params:read(1)
+  if ok then print('presets: read pset 1 "' .. tostring(name) .. '"') end
   params:bang()
 
   arp = clock.run(function()
