@@ -2,9 +2,10 @@
 //! a little ahead of the audio so their commands reach the engine before their frame, script
 //! reload on save, and the REPL socket.
 
+use std::collections::VecDeque;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -151,6 +152,8 @@ fn lua_thread(
     let sr = f64::from(runtime.sample_rate());
     let ahead = (config.lookahead.as_secs_f64() * sr).round() as u64;
     let mut watcher = Watch::new(config.watch, tx);
+    // Events that arrived while a reload waited for the editor to finish writing.
+    let mut deferred: VecDeque<Event> = VecDeque::new();
     let untimed = |controller: &Controller| Now {
         frame: (playhead(controller) + ahead) as f64,
         beat: None,
@@ -168,10 +171,13 @@ fn lua_thread(
             None => Duration::from_millis(50),
         }
         .min(Duration::from_millis(50));
-        let event = match rx.recv_timeout(wait) {
-            Ok(e) => e,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => break,
+        let event = match deferred.pop_front() {
+            Some(e) => e,
+            None => match rx.recv_timeout(wait) {
+                Ok(e) => e,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => break,
+            },
         };
         counters.events.fetch_add(1, Ordering::Relaxed);
         match event {
@@ -184,7 +190,7 @@ fn lua_thread(
                 let settle = Instant::now() + Duration::from_millis(100);
                 while let Ok(e) = rx.recv_deadline(settle) {
                     if !matches!(e, Event::Changed(_)) {
-                        tx_requeue(&watcher, e);
+                        deferred.push_back(e);
                     }
                 }
                 if let Some(file) = runtime.script().map(|s| s.file.clone()) {
@@ -217,13 +223,6 @@ fn lua_thread(
     runtime.unload(untimed(&controller));
 }
 
-fn tx_requeue(watch: &Watch, e: Event) {
-    // An event that arrived while settling goes back to the end of the queue.
-    if let Some(tx) = &watch.tx {
-        tx.try_send(e).ok();
-    }
-}
-
 fn load(runtime: &mut Runtime, path: &Path, now: Now, counters: &LiveCounters) {
     let previous = runtime.script().map(|s| s.file.display().to_string());
     match runtime.load(path, now) {
@@ -250,7 +249,7 @@ fn load(runtime: &mut Runtime, path: &Path, now: Now, counters: &LiveCounters) {
 /// Watches the running script's folder and posts [`Event::Changed`] for saved `.lua` files.
 struct Watch {
     enabled: bool,
-    tx: Option<Sender<Event>>,
+    tx: Sender<Event>,
     watcher: Option<notify::RecommendedWatcher>,
     dir: Option<PathBuf>,
 }
@@ -259,7 +258,7 @@ impl Watch {
     fn new(enabled: bool, tx: Sender<Event>) -> Self {
         Watch {
             enabled,
-            tx: Some(tx),
+            tx,
             watcher: None,
             dir: None,
         }
@@ -271,9 +270,8 @@ impl Watch {
         }
         self.watcher = None;
         self.dir = dir.map(Path::to_path_buf);
-        let (Some(dir), Some(tx)) = (dir, self.tx.clone()) else {
-            return;
-        };
+        let Some(dir) = dir else { return };
+        let tx = self.tx.clone();
         let handler = move |res: notify::Result<notify::Event>| {
             let Ok(ev) = res else { return };
             if !(ev.kind.is_modify() || ev.kind.is_create()) {
@@ -361,6 +359,3 @@ pub fn ask(tx: &Sender<Event>, line: String) -> Option<ReplReply> {
     .ok()?;
     reply_rx.recv().ok()
 }
-
-/// A flag the terminal REPL sets when the user ends it (Ctrl-D / Ctrl-C).
-pub type QuitFlag = Arc<AtomicBool>;

@@ -642,12 +642,3 @@ pub fn error_text(e: &mlua::Error) -> String {
         other => other.to_string(),
     }
 }
-
-/// Convenience for callers that have an `At` to express as a logical time.
-pub fn now_at(frame: u64, exact: bool) -> Now {
-    Now {
-        frame: frame as f64,
-        beat: None,
-        exact,
-    }
-}

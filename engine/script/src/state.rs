@@ -145,10 +145,6 @@ impl Sink {
             }
         }
     }
-
-    pub fn controller(&self) -> &Controller {
-        &self.controller
-    }
 }
 
 #[derive(Debug, Clone, Copy)]

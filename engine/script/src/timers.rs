@@ -72,10 +72,6 @@ impl Timers {
         }
     }
 
-    pub fn is_armed(&self, timer: Timer) -> bool {
-        self.armed.contains_key(&timer)
-    }
-
     /// The frame of the earliest live entry.
     pub fn next_frame(&mut self) -> Option<u64> {
         self.skip_stale();
