@@ -444,17 +444,18 @@ fn script_clock_events_land_on_their_exact_frames() {
     let on = onsets(&out, 3000);
     assert!(on.len() >= 10, "{on:?}\n{}", rig.wyrd.log());
     let gaps: Vec<usize> = on.windows(2).map(|w| w[1] - w[0]).collect();
-    // A real-time recording can lose a period when the dummy driver skips the recording
-    // client (an xrun of the test rig, not of wyrd), so a gap may be off by whole periods;
-    // a scheduler that applied events at period starts could never give 12000 (187.5
-    // periods) at all.
-    let exact = gaps.iter().filter(|&&g| g == 12_000).count();
-    assert!(exact * 5 >= gaps.len() * 4, "onset gaps {gaps:?}");
+    // Every onset sits on its grid frame: gaps are 12000 frames plus whole periods. The
+    // whole periods are the recording's, not wyrd's: on a loaded machine the dummy driver
+    // skips the recording client for a cycle now and then. A scheduler that applied events at
+    // period starts could only give gaps of 12000 ± 32 + whole periods (12000 is 187.5
+    // periods), never these.
     assert!(
         gaps.iter()
-            .all(|&g| g == 12_000 || (g as i64 - 12_000) % 64 == 0),
+            .all(|&g| (g as i64 - 12_000).rem_euclid(64) == 0),
         "onset gaps {gaps:?}"
     );
+    let exact = gaps.iter().filter(|&&g| g == 12_000).count();
+    assert!(exact * 3 >= gaps.len(), "onset gaps {gaps:?}");
     let log = rig.interrupt();
     assert!(log.contains(", 0 late"), "{log}");
 }
