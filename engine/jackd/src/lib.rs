@@ -5,8 +5,10 @@
 
 pub mod capture;
 pub mod child;
+pub mod measure;
 pub mod server;
 
 pub use capture::{Capturer, Glitch, Job, MidiEvent};
 pub use child::{log_tail, ChildGuard, TempDir, INSTALL_HINT};
+pub use measure::onsets;
 pub use server::JackServer;

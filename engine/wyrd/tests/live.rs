@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use wyrd_analysis::pitch::{track, PitchConfig};
-use wyrd_jackd::{Capturer, ChildGuard, JackServer, Job, MidiEvent, TempDir};
+use wyrd_jackd::{onsets, Capturer, ChildGuard, JackServer, Job, MidiEvent, TempDir};
 use wyrd_schema::{find, Patch};
 
 const SR: u32 = 48_000;
@@ -384,23 +384,6 @@ fn without_a_server_wyrd_says_how_to_start_one() {
         err.contains("jackd -d alsa") && err.contains("-d dummy"),
         "{err}"
     );
-}
-
-/// Start frames of sounds after at least `gap` frames of exact silence.
-fn onsets(x: &[f32], gap: usize) -> Vec<usize> {
-    let mut out = vec![];
-    let mut quiet = gap;
-    for (i, &s) in x.iter().enumerate() {
-        if s != 0.0 {
-            if quiet >= gap {
-                out.push(i);
-            }
-            quiet = 0;
-        } else {
-            quiet += 1;
-        }
-    }
-    out
 }
 
 #[test]

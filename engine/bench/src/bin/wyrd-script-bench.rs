@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Parser;
 use wyrd_host::{Engine, EngineConfig, Host, HostOptions};
-use wyrd_jackd::{Capturer, JackServer, Job, TempDir};
+use wyrd_jackd::{onsets, Capturer, JackServer, Job, TempDir};
 use wyrd_schema::{find, Patch};
 use wyrd_script::live::{ask, LuaConfig, ScriptHost};
 use wyrd_script::{Event, Now, OscArg, Runtime, RuntimeConfig, Silence};
@@ -143,22 +143,6 @@ fn timing_run(dir: &Path, script: &Path, stamped: bool, seconds: u32) -> anyhow:
         .windows(2)
         .map(|w| (w[1] - w[0]) as i64 - GAP as i64)
         .collect())
-}
-
-fn onsets(x: &[f32], gap: usize) -> Vec<usize> {
-    let mut out = vec![];
-    let mut quiet = gap;
-    for (i, &s) in x.iter().enumerate() {
-        if s != 0.0 {
-            if quiet >= gap {
-                out.push(i);
-            }
-            quiet = 0;
-        } else {
-            quiet += 1;
-        }
-    }
-    out
 }
 
 fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {

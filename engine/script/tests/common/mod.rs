@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use wyrd_host::{Controller, Engine, EngineConfig};
+#[allow(unused_imports)] // not every test file measures onsets
+pub use wyrd_jackd::onsets;
 use wyrd_jackd::TempDir;
 use wyrd_render::Stereo;
 use wyrd_schema::{find, Patch};
@@ -128,21 +130,4 @@ pub fn at(frame: u64) -> Now {
         beat: None,
         exact: true,
     }
-}
-
-/// Start frames of sounds that begin after at least `gap` frames of exact silence.
-pub fn onsets(x: &[f32], gap: usize) -> Vec<usize> {
-    let mut out = vec![];
-    let mut quiet = gap;
-    for (i, &s) in x.iter().enumerate() {
-        if s != 0.0 {
-            if quiet >= gap {
-                out.push(i);
-            }
-            quiet = 0;
-        } else {
-            quiet += 1;
-        }
-    }
-    out
 }
