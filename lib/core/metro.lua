@@ -78,12 +78,11 @@ function metro.free_all()
   for id in pairs(metros) do metro.free(id) end
 end
 
--- For the host: tick `id` at `stage`.
-function metro._tick(id, stage)
+-- For the host: tick `id` at `stage`; `last` when the host has stopped it after this tick.
+function metro._tick(id, stage, last)
   local m = metros[id]
   if not m then return end
-  local p = rawget(m, "props")
-  if p.count >= 0 and stage >= p.init_stage + p.count - 1 then p.is_running = false end
+  if last then rawget(m, "props").is_running = false end
   local event = rawget(m, "event")
   if event then event(stage) end
 end

@@ -27,7 +27,7 @@ mod read;
 mod write;
 
 pub use error::{BankError, BankWarning, Reason, WarningKind};
-pub use locate::{banks_dir, data_roots, debian_bank_files, find_data};
+pub use locate::{banks_dir, data_roots, debian_bank_files, find_bank, find_data};
 pub use preset::{
     parse_preset, parse_preset_file, preset_to_string, read_preset, read_preset_file, write_preset,
     PresetFile,

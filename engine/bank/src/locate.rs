@@ -45,6 +45,24 @@ pub fn data_roots() -> Vec<PathBuf> {
     roots
 }
 
+/// A bank given by path, or by file name in [`banks_dir`] (with or without `.bank` or
+/// `.amSynth.bank`, so `BriansBank01` finds `BriansBank01.amSynth.bank`).
+pub fn find_bank(given: &Path) -> Option<PathBuf> {
+    if given.is_file() {
+        return Some(given.to_path_buf());
+    }
+    let dir = banks_dir()?;
+    let name = given.as_os_str().to_string_lossy();
+    [
+        name.to_string(),
+        format!("{name}.bank"),
+        format!("{name}.amSynth.bank"),
+    ]
+    .into_iter()
+    .map(|n| dir.join(n))
+    .find(|c| c.is_file())
+}
+
 /// `relative` inside the first data folder that has it (see [`data_roots`]).
 pub fn find_data(relative: &str) -> Option<PathBuf> {
     data_roots()

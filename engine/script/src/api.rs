@@ -329,28 +329,14 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
     Ok(())
 }
 
-/// A bank named as a path, or by file name (with or without `.bank`) in the banks folder.
+/// A bank named as a path or by name in the banks folder ([`wyrd_bank::find_bank`]).
 fn resolve_bank(given: &str) -> mlua::Result<PathBuf> {
-    let p = Path::new(given);
-    if p.is_file() {
-        return Ok(p.to_path_buf());
-    }
-    if let Some(dir) = wyrd_bank::banks_dir() {
-        for name in [
-            given.to_string(),
-            format!("{given}.bank"),
-            format!("{given}.amSynth.bank"),
-        ] {
-            let c = dir.join(name);
-            if c.is_file() {
-                return Ok(c);
-            }
-        }
-    }
-    Err(bad(format!(
-        "engine.load_preset: no bank '{given}' (a path, or a file in the banks folder; \
-         `./setup.sh banks` installs amSynth's)"
-    )))
+    wyrd_bank::find_bank(Path::new(given)).ok_or_else(|| {
+        bad(format!(
+            "engine.load_preset: no bank '{given}' (a path, or a file in the banks folder; \
+             `./setup.sh banks` installs amSynth's)"
+        ))
+    })
 }
 
 fn schema_table(lua: &Lua) -> mlua::Result<Table> {

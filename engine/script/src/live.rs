@@ -5,7 +5,6 @@
 use std::collections::VecDeque;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -44,16 +43,6 @@ impl LuaConfig {
     }
 }
 
-/// Counters of the Lua thread, readable from anywhere.
-#[derive(Debug, Default)]
-pub struct LiveCounters {
-    pub events: AtomicU64,
-    pub callbacks: AtomicU64,
-    pub errors: AtomicU64,
-    pub loads: AtomicU64,
-    pub dropped_events: AtomicU64,
-}
-
 /// Events the queue holds before senders that must not block (OSC) are refused.
 pub const EVENT_QUEUE: usize = 4096;
 
@@ -61,7 +50,6 @@ pub struct ScriptHost {
     events: Sender<Event>,
     thread: Option<JoinHandle<()>>,
     repl_addr: Option<SocketAddr>,
-    counters: Arc<LiveCounters>,
 }
 
 impl ScriptHost {
@@ -74,7 +62,6 @@ impl ScriptHost {
         script: Option<PathBuf>,
     ) -> Result<ScriptHost, ScriptError> {
         let (tx, rx) = channel::bounded(EVENT_QUEUE);
-        let counters = Arc::new(LiveCounters::default());
         let repl_addr = match config.repl_port {
             Some(port) => serve_repl(port, tx.clone()),
             None => None,
@@ -85,17 +72,15 @@ impl ScriptHost {
         }
         let thread = {
             let tx = tx.clone();
-            let counters = Arc::clone(&counters);
             std::thread::Builder::new()
                 .name("wyrd-lua".into())
-                .spawn(move || lua_thread(runtime, controller, config, rx, tx, counters))
+                .spawn(move || lua_thread(runtime, controller, config, rx, tx))
                 .map_err(|e| ScriptError(format!("cannot start the Lua thread: {e}")))?
         };
         Ok(ScriptHost {
             events: tx,
             thread: Some(thread),
             repl_addr,
-            counters,
         })
     }
 
@@ -106,10 +91,6 @@ impl ScriptHost {
 
     pub fn repl_addr(&self) -> Option<SocketAddr> {
         self.repl_addr
-    }
-
-    pub fn counters(&self) -> &LiveCounters {
-        &self.counters
     }
 
     /// Runs the script's cleanup and ends the Lua thread.
@@ -147,7 +128,6 @@ fn lua_thread(
     config: LuaConfig,
     rx: Receiver<Event>,
     tx: Sender<Event>,
-    counters: Arc<LiveCounters>,
 ) {
     let sr = f64::from(runtime.sample_rate());
     let ahead = (config.lookahead.as_secs_f64() * sr).round() as u64;
@@ -161,11 +141,7 @@ fn lua_thread(
     };
     loop {
         let horizon = playhead(&controller) + ahead;
-        let n = runtime.run_due(horizon);
-        counters.callbacks.fetch_add(n as u64, Ordering::Relaxed);
-        counters
-            .errors
-            .store(runtime.error_count(), Ordering::Relaxed);
+        runtime.run_due(horizon);
         let wait = match runtime.next_due() {
             Some(f) => Duration::from_secs_f64(f.saturating_sub(horizon) as f64 / sr),
             None => Duration::from_millis(50),
@@ -179,10 +155,9 @@ fn lua_thread(
                 Err(RecvTimeoutError::Disconnected) => break,
             },
         };
-        counters.events.fetch_add(1, Ordering::Relaxed);
         match event {
             Event::Load(path) => {
-                load(&mut runtime, &path, untimed(&controller), &counters);
+                load(&mut runtime, &path, untimed(&controller));
                 watcher.follow(runtime.script().map(|s| s.dir.as_path()));
             }
             Event::Changed(_) => {
@@ -195,7 +170,7 @@ fn lua_thread(
                 }
                 if let Some(file) = runtime.script().map(|s| s.file.clone()) {
                     eprintln!("wyrd: {} changed; reloading", file.display());
-                    load(&mut runtime, &file, untimed(&controller), &counters);
+                    load(&mut runtime, &file, untimed(&controller));
                 }
             }
             Event::Repl { line, reply } => {
@@ -223,26 +198,22 @@ fn lua_thread(
     runtime.unload(untimed(&controller));
 }
 
-fn load(runtime: &mut Runtime, path: &Path, now: Now, counters: &LiveCounters) {
+fn load(runtime: &mut Runtime, path: &Path, now: Now) {
     let previous = runtime.script().map(|s| s.file.display().to_string());
     match runtime.load(path, now) {
         Ok(()) => {
-            counters.loads.fetch_add(1, Ordering::Relaxed);
             eprintln!("wyrd: script {} running", path.display());
         }
-        Err(e) => {
-            counters.errors.fetch_add(1, Ordering::Relaxed);
-            match previous {
-                Some(p) => eprintln!(
-                    "wyrd: {} not loaded; {p} keeps running:\n{e}",
-                    path.display()
-                ),
-                None => eprintln!(
-                    "wyrd: {} not loaded (save a fix and it loads):\n{e}",
-                    path.display()
-                ),
-            }
-        }
+        Err(e) => match previous {
+            Some(p) => eprintln!(
+                "wyrd: {} not loaded; {p} keeps running:\n{e}",
+                path.display()
+            ),
+            None => eprintln!(
+                "wyrd: {} not loaded (save a fix and it loads):\n{e}",
+                path.display()
+            ),
+        },
     }
 }
 

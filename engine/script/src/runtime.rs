@@ -265,8 +265,9 @@ impl Runtime {
             match due.timer {
                 Timer::Clock(id) => self.current.call(&self.current.dispatch.clock, id),
                 Timer::Metro(id) => {
-                    if let Some(stage) = self.current.tick_metro(id) {
-                        self.current.call(&self.current.dispatch.metro, (id, stage));
+                    if let Some((stage, last)) = self.current.tick_metro(id) {
+                        self.current
+                            .call(&self.current.dispatch.metro, (id, stage, last));
                     }
                 }
                 Timer::Poll(id) => {
@@ -520,20 +521,22 @@ impl Instance {
         }
     }
 
-    /// Advances a metro that is due: its stage, and its next tick armed unless it is done.
-    fn tick_metro(&self, id: u64) -> Option<i64> {
+    /// Advances a metro that is due: its stage, whether this is its last tick, and its next
+    /// tick armed unless it is done.
+    fn tick_metro(&self, id: u64) -> Option<(i64, bool)> {
         let mut s = self.lua.app_data_mut::<State>()?;
         let mut r = *s.metros.get(&id)?;
         let stage = r.stage;
-        r.stage += 1;
-        if r.count >= 0 && r.ticks >= r.count as u64 {
+        let last = r.count >= 0 && r.ticks >= r.count as u64;
+        if last {
             s.metros.remove(&id);
         } else {
+            r.stage += 1;
             r.ticks += 1;
             s.timers.arm(r.next_frame(), None, Timer::Metro(id));
             s.metros.insert(id, r);
         }
-        Some(stage)
+        Some((stage, last))
     }
 
     fn tick_poll(&self, id: u64) -> Option<Value> {
