@@ -1,6 +1,59 @@
 -- Builds a script's world, fresh for every load (norns lua/core/startup.lua and script.lua):
 -- the globals a norns script expects, the synth's params, and the functions the host calls.
 -- Returns a function(data_dir, script_name) -> dispatch table.
+-- wyrd's built-in OSC paths, run by the host after the script's osc.event (norns order). The
+-- host has already checked their arguments; what only Lua knows (the script's own param ids,
+-- what a value means to a param) is checked here. Each returns true[, value], or false and why
+-- (bad input: counted and logged by the host); a script's failing param action is an error.
+-- params and engine are captured here so a script that reuses those names cannot break them.
+local function osc_builtin(ps, eng)
+  local synth = {}
+  for _, p in ipairs(_wyrd.schema()) do synth[p.id] = p end
+  local builtin = {}
+
+  function builtin.param(id, v, norm)
+    local p = synth[id]
+    if p then
+      if type(v) ~= "number" then return false, "'" .. id .. "' takes a number" end
+      if norm then v = _wyrd.denormalize(p.index, v) end
+      eng[id](v)
+      return true
+    end
+    local sp = ps.lookup[id] and ps:lookup_param(id)
+    if not sp then return false, "no param '" .. id .. "'" end
+    if norm then
+      sp:set_raw(v)
+    else
+      local why = sp:check(v)
+      if why then return false, why end
+      sp:set(v)
+    end
+    return true
+  end
+
+  function builtin.param_get(id)
+    local p = synth[id]
+    if p then return true, _wyrd.patch()[p.index + 1] end
+    local sp = ps.lookup[id] and ps:lookup_param(id)
+    if not sp then return false, "no param '" .. id .. "'" end
+    local v = sp:get()
+    if v == nil then return false, "param '" .. id .. "' has no value" end
+    return true, v
+  end
+
+  function builtin.note_on(note, vel) eng.note_on(note, vel) return true end
+  function builtin.note_off(note) eng.note_off(note) return true end
+  function builtin.all_off() eng.all_off() return true end
+
+  function builtin.preset(bank, n)
+    local ok, why = pcall(eng.load_preset, bank, n)
+    if ok then return true end
+    return false, (tostring(why):gsub("^[^:]*:%d+: ", ""))
+  end
+
+  return function(name, ...) return builtin[name](...) end
+end
+
 return function(data_dir, script_name)
   util = require "util"
   controlspec = require "controlspec"
@@ -32,6 +85,7 @@ return function(data_dir, script_name)
   end
 
   return {
+    osc_builtin = osc_builtin(params, engine),
     clock = clock._resume,
     metro = metro._tick,
     poll = poll._report,

@@ -294,6 +294,15 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         })?,
     )?;
     t.set(
+        "denormalize",
+        lua.create_function(|_, (index, n): (usize, f64)| {
+            let spec = PARAMS
+                .get(index)
+                .ok_or_else(|| bad(format!("engine: no parameter {index}")))?;
+            Ok(f64::from(spec.denormalize(n.clamp(0.0, 1.0))))
+        })?,
+    )?;
+    t.set(
         "patch",
         lua.create_function(|lua, ()| {
             let values = with_state(lua, |s| s.patch)?;

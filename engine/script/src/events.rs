@@ -1,10 +1,11 @@
 //! What other threads hand to the Lua thread. Like matron, there is one queue and one Lua
 //! thread; timers (clocks, metros, polls) are kept by the Lua thread itself in frame order.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crossbeam::channel::Sender;
+
+use crate::osc::Packet;
 
 /// An OSC argument as Lua sees it (norns: i/h → integer, f/d → number, s → string, T/F → boolean).
 #[derive(Debug, Clone, PartialEq)]
@@ -15,17 +16,14 @@ pub enum OscArg {
     Bool(bool),
     Blob(Vec<u8>),
     Nil,
+    /// An OSC array (a Lua table).
+    List(Vec<OscArg>),
 }
 
 #[derive(Debug)]
 pub enum Event {
-    /// An OSC message; `frame` is the engine frame a timetagged bundle asked for.
-    Osc {
-        path: String,
-        args: Vec<OscArg>,
-        from: SocketAddr,
-        frame: Option<u64>,
-    },
+    /// OSC messages that apply together (one message, or one bundle's).
+    Osc(Packet),
     /// A REPL line; the reply goes back on `reply`.
     Repl {
         line: String,

@@ -5,6 +5,7 @@
 //! - [`timers`], [`transport`]: what scripts wait for, in engine frames; tempo and beats.
 //! - [`live`]: the Lua thread beside a running JACK host (event queue, reload, REPL socket).
 //! - [`render`]: the same scripts offline on a virtual clock.
+//! - [`osc`]: the OSC server and its built-in paths.
 //! - [`repl`]: the terminal line editor and `wyrd repl`'s client.
 //!
 //! Lua never runs in the audio callback: everything a script does reaches the engine as
@@ -14,6 +15,7 @@ pub mod api;
 pub mod events;
 pub mod live;
 mod modules;
+pub mod osc;
 pub mod render;
 pub mod repl;
 pub mod runtime;

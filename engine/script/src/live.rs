@@ -14,7 +14,8 @@ use notify::{RecursiveMode, Watcher};
 use wyrd_host::stats::monotonic_nanos;
 use wyrd_host::Controller;
 
-use crate::events::{Event, ReplReply};
+use crate::events::{Event, OscArg, ReplReply};
+use crate::osc::{self, Dispatcher, OscConfig, OscStats, Outcome, Replier};
 use crate::runtime::{Runtime, RuntimeConfig, ScriptError};
 use crate::sources::PollSource;
 use crate::state::Now;
@@ -30,6 +31,11 @@ pub struct LuaConfig {
     /// Reload the script when a `.lua` file in its folder is saved.
     pub watch: bool,
     pub runtime: RuntimeConfig,
+    /// Built-in OSC paths' settings, the counters the receive threads share, and the
+    /// server's sockets for replies (none: replies are not sent).
+    pub osc: OscConfig,
+    pub osc_stats: Arc<OscStats>,
+    pub replier: Option<Arc<Replier>>,
 }
 
 impl LuaConfig {
@@ -39,6 +45,9 @@ impl LuaConfig {
             repl_port: Some(5555),
             watch: true,
             runtime,
+            osc: OscConfig::default(),
+            osc_stats: Arc::default(),
+            replier: None,
         }
     }
 }
@@ -122,6 +131,21 @@ fn playhead(controller: &Controller) -> u64 {
     reading.frame_at(monotonic_nanos())
 }
 
+/// The playhead to a fraction of a frame, and the wall-clock time it belongs to.
+fn playhead_now(controller: &Controller) -> (f64, f64) {
+    let reading = controller.stats().clock.read();
+    let nanos = monotonic_nanos();
+    let unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    if reading.nanos == 0 {
+        return (reading.frame as f64, unix);
+    }
+    let dt = (nanos as f64 - reading.nanos as f64) / 1e9;
+    (reading.frame as f64 + dt * f64::from(reading.sample_rate), unix)
+}
+
 fn lua_thread(
     mut runtime: Runtime,
     controller: Controller,
@@ -132,6 +156,33 @@ fn lua_thread(
     let sr = f64::from(runtime.sample_rate());
     let ahead = (config.lookahead.as_secs_f64() * sr).round() as u64;
     let mut watcher = Watch::new(config.watch, tx);
+    let mut osc = Dispatcher::new(
+        config.osc.clone(),
+        Arc::clone(&config.osc_stats),
+        runtime.sample_rate(),
+    );
+    let reply = |o: Outcome, runtime: &mut Runtime, watcher: &mut Watch| match o {
+        Outcome::Reply { to, packet } => {
+            if let Some(r) = &config.replier {
+                r.send(to, &packet);
+            }
+        }
+        Outcome::Load { path, from } => {
+            let now = Now {
+                frame: (playhead(&controller) + ahead) as f64,
+                beat: None,
+                exact: false,
+            };
+            let answer = match load(runtime, &path, now) {
+                Ok(()) => osc::encode("/script/loaded", &[OscArg::Str(path.display().to_string())]),
+                Err(e) => osc::encode("/script/error", &[OscArg::Str(e.0)]),
+            };
+            watcher.follow(runtime.script().map(|s| s.dir.as_path()));
+            if let Some(r) = &config.replier {
+                r.send(from, &answer);
+            }
+        }
+    };
     // Events that arrived while a reload waited for the editor to finish writing.
     let mut deferred: VecDeque<Event> = VecDeque::new();
     let untimed = |controller: &Controller| Now {
@@ -142,7 +193,14 @@ fn lua_thread(
     loop {
         let horizon = playhead(&controller) + ahead;
         runtime.run_due(horizon);
-        let wait = match runtime.next_due() {
+        for o in osc.run_due(&mut runtime, horizon) {
+            reply(o, &mut runtime, &mut watcher);
+        }
+        let next = match (runtime.next_due(), osc.next_due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let wait = match next {
             Some(f) => Duration::from_secs_f64(f.saturating_sub(horizon) as f64 / sr),
             None => Duration::from_millis(50),
         }
@@ -157,7 +215,7 @@ fn lua_thread(
         };
         match event {
             Event::Load(path) => {
-                load(&mut runtime, &path, untimed(&controller));
+                load(&mut runtime, &path, untimed(&controller)).ok();
                 watcher.follow(runtime.script().map(|s| s.dir.as_path()));
             }
             Event::Changed(_) => {
@@ -170,27 +228,22 @@ fn lua_thread(
                 }
                 if let Some(file) = runtime.script().map(|s| s.file.clone()) {
                     eprintln!("wyrd: {} changed; reloading", file.display());
-                    load(&mut runtime, &file, untimed(&controller));
+                    load(&mut runtime, &file, untimed(&controller)).ok();
                 }
             }
             Event::Repl { line, reply } => {
                 reply.send(runtime.repl(&line, untimed(&controller))).ok();
             }
-            Event::Osc {
-                path,
-                args,
-                from,
-                frame,
-            } => {
-                let now = match frame {
-                    Some(f) => Now {
-                        frame: f as f64,
-                        beat: None,
-                        exact: true,
-                    },
-                    None => untimed(&controller),
+            Event::Osc(packet) => {
+                let (playhead, unix) = playhead_now(&controller);
+                let clock = osc::Clock {
+                    playhead,
+                    unix,
+                    horizon: playhead.max(0.0) as u64 + ahead,
                 };
-                runtime.osc(&path, &args, from, now);
+                for o in osc.receive(&mut runtime, packet, clock) {
+                    reply(o, &mut runtime, &mut watcher);
+                }
             }
             Event::Quit => break,
         }
@@ -198,9 +251,10 @@ fn lua_thread(
     runtime.unload(untimed(&controller));
 }
 
-fn load(runtime: &mut Runtime, path: &Path, now: Now) {
+fn load(runtime: &mut Runtime, path: &Path, now: Now) -> Result<(), ScriptError> {
     let previous = runtime.script().map(|s| s.file.display().to_string());
-    match runtime.load(path, now) {
+    let result = runtime.load(path, now);
+    match &result {
         Ok(()) => {
             eprintln!("wyrd: script {} running", path.display());
         }
@@ -215,6 +269,7 @@ fn load(runtime: &mut Runtime, path: &Path, now: Now) {
             ),
         },
     }
+    result
 }
 
 /// Watches the running script's folder and posts [`Event::Changed`] for saved `.lua` files.

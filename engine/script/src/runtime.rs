@@ -95,6 +95,7 @@ struct Dispatch {
     metro: Function,
     poll: Function,
     osc: Function,
+    osc_builtin: Function,
     cleanup: Function,
 }
 
@@ -279,8 +280,8 @@ impl Runtime {
         }
     }
 
-    /// An OSC message: the script's `osc.event(path, args, from)` (then built-ins, in the OSC
-    /// milestone).
+    /// An OSC message for the script: its `osc.event(path, args, from)`. The built-in paths
+    /// run after it ([`crate::osc::Dispatcher`]).
     pub fn osc(&mut self, path: &str, args: &[OscArg], from: std::net::SocketAddr, now: Now) {
         self.current.set_now(now);
         let lua = &self.current.lua;
@@ -295,6 +296,55 @@ impl Runtime {
         };
         self.current
             .call(&self.current.dispatch.osc, (path.to_string(), args, from));
+    }
+
+    /// Runs one of the built-in OSC paths Lua keeps (`lib/core/startup.lua`). `Err`: bad input
+    /// (unknown id, wrong value); a failing param action is the script's error, reported.
+    pub fn osc_builtin(
+        &mut self,
+        name: &str,
+        args: &[OscArg],
+        now: Now,
+    ) -> Result<Option<OscArg>, String> {
+        self.current.set_now(now);
+        let lua = &self.current.lua;
+        let mut values = vec![Value::String(
+            lua.create_string(name).map_err(|e| error_text(&e))?,
+        )];
+        for a in args {
+            values.push(osc_value(lua, a).map_err(|e| error_text(&e))?);
+        }
+        let f = &self.current.dispatch.osc_builtin;
+        match self
+            .current
+            .protected(|| f.call::<(bool, Value)>(MultiValue::from_vec(values)))
+        {
+            Ok((true, v)) => Ok(lua_to_osc(&v)),
+            Ok((false, why)) => Err(why.to_string().unwrap_or_else(|_| "refused".into())),
+            Err(e) => {
+                self.current.report(&e.0);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Runs a chunk sent from elsewhere (`/eval`): like a REPL line, but complete in itself.
+    pub fn eval(&mut self, source: &str, now: Now) -> ReplReply {
+        self.current.set_now(now);
+        let lua = &self.current.lua;
+        let f = lua
+            .load(format!("return {source}"))
+            .set_name("=eval")
+            .into_function()
+            .or_else(|_| lua.load(source).set_name("=eval").into_function());
+        match f {
+            Ok(f) => self.current.eval(f),
+            Err(e) => ReplReply {
+                output: error_text(&e),
+                more: false,
+                ok: false,
+            },
+        }
     }
 
     /// One REPL line (matron's rules: first as `return <line>`; incomplete chunks wait).
@@ -418,6 +468,7 @@ impl Instance {
             metro: dispatch.get("metro")?,
             poll: dispatch.get("poll")?,
             osc: dispatch.get("osc")?,
+            osc_builtin: dispatch.get("osc_builtin")?,
             cleanup: dispatch.get("cleanup")?,
         };
         Ok(Instance {
@@ -618,18 +669,34 @@ fn install_include(lua: &Lua, dir: Option<PathBuf>) -> mlua::Result<()> {
 
 fn osc_args(lua: &Lua, args: &[OscArg]) -> mlua::Result<mlua::Table> {
     let t = lua.create_table()?;
-    for a in args {
-        let v = match a {
-            OscArg::Int(i) => Value::Integer(*i),
-            OscArg::Float(x) => Value::Number(*x),
-            OscArg::Str(s) => Value::String(lua.create_string(s)?),
-            OscArg::Bool(b) => Value::Boolean(*b),
-            OscArg::Blob(b) => Value::String(lua.create_string(b)?),
-            OscArg::Nil => Value::Nil,
-        };
-        t.raw_push(v)?;
+    for (i, a) in args.iter().enumerate() {
+        // By index: a nil must not shift the arguments after it.
+        t.raw_set(i + 1, osc_value(lua, a)?)?;
     }
     Ok(t)
+}
+
+fn osc_value(lua: &Lua, a: &OscArg) -> mlua::Result<Value> {
+    Ok(match a {
+        OscArg::Int(i) => Value::Integer(*i),
+        OscArg::Float(x) => Value::Number(*x),
+        OscArg::Str(s) => Value::String(lua.create_string(s)?),
+        OscArg::Bool(b) => Value::Boolean(*b),
+        OscArg::Blob(b) => Value::String(lua.create_string(b)?),
+        OscArg::Nil => Value::Nil,
+        OscArg::List(l) => Value::Table(osc_args(lua, l)?),
+    })
+}
+
+/// A value Lua answered with, as an OSC argument (`None`: nothing to send).
+fn lua_to_osc(v: &Value) -> Option<OscArg> {
+    match v {
+        Value::Integer(i) => Some(OscArg::Int(*i)),
+        Value::Number(x) => Some(OscArg::Float(*x)),
+        Value::String(s) => Some(OscArg::Str(s.to_string_lossy())),
+        Value::Boolean(b) => Some(OscArg::Bool(*b)),
+        _ => None,
+    }
 }
 
 /// An mlua error as a musician should read it: Lua's own `file:line: message`, then the

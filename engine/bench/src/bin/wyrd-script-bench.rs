@@ -21,6 +21,7 @@ use wyrd_jackd::{onsets, Capturer, JackServer, Job, TempDir};
 use wyrd_schema::{find, Patch};
 use wyrd_script::live::{ask, LuaConfig, ScriptHost};
 use wyrd_script::{Event, Now, OscArg, Runtime, RuntimeConfig, Silence};
+use wyrd_script::osc::{Message, Packet, When};
 
 #[derive(Parser)]
 struct Args {
@@ -170,12 +171,14 @@ fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {
     let from = "127.0.0.1:9000".parse()?;
     let started = Instant::now();
     for i in 0..n {
-        let ev = Event::Osc {
-            path: "/cut".into(),
-            args: vec![OscArg::Float((i % 100) as f64 / 100.0)],
+        let ev = Event::Osc(Packet {
+            messages: vec![Message {
+                path: "/cut".into(),
+                args: vec![OscArg::Float((i % 100) as f64 / 100.0)],
+            }],
             from,
-            frame: None,
-        };
+            when: When::Now,
+        });
         tx.send(ev).ok();
         if i % 4096 == 0 {
             // The audio side keeps draining, as the JACK callback would.

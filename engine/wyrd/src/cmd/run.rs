@@ -9,6 +9,8 @@ use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
 use wyrd_host::{CcMap, EngineConfig, Host, HostOptions, Programs};
 use wyrd_schema::Patch;
 use wyrd_script::live::{LuaConfig, ScriptHost};
+use wyrd_script::osc::server::Bound;
+use wyrd_script::osc::OscConfig;
 use wyrd_script::{sources, RuntimeConfig};
 
 #[derive(clap::Args)]
@@ -59,6 +61,16 @@ pub struct Args {
     /// psets go to DIR/<script name>/ instead of the script's own data/ folder.
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// OSC port (UDP, IPv4 and IPv6; norns' is 10111); 0: no OSC.
+    #[arg(long, default_value_t = wyrd_script::osc::server::DEFAULT_PORT)]
+    osc_port: u16,
+    /// Run Lua sent as `/eval <code>` over OSC, from this machine (loopback) only.
+    #[arg(long)]
+    allow_eval: bool,
+    /// Where `/script/load <name>` finds scripts. Default: the folder holding the script's
+    /// folder (scripts/), or ./scripts.
+    #[arg(long)]
+    scripts_dir: Option<PathBuf>,
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
@@ -105,9 +117,29 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     lua.lookahead = Duration::from_secs_f64(a.lookahead_ms / 1000.0);
     lua.repl_port = (a.repl_port != 0).then_some(a.repl_port);
     lua.watch = !a.no_watch;
+    lua.osc = OscConfig {
+        allow_eval: a.allow_eval,
+        bank: a.bank.as_ref().map(|b| b.display().to_string()),
+        scripts_dir: scripts_dir(a),
+    };
+    let osc_sockets = match a.osc_port {
+        0 => None,
+        port => {
+            let bound = Bound::bind(port).with_context(|| {
+                format!("cannot listen for OSC on UDP port {port} (another wyrd or norns? --osc-port)")
+            })?;
+            lua.replier = Some(Arc::new(bound.replier()?));
+            Some(bound)
+        }
+    };
+    let osc_stats = Arc::clone(&lua.osc_stats);
     let sources = Arc::new(sources::Live::new(Arc::clone(&analysis), host.controller()));
     let scripts = ScriptHost::spawn(host.controller(), sources, lua, a.script.clone())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let osc = match osc_sockets {
+        Some(bound) => Some(bound.serve(scripts.sender(), Arc::clone(&osc_stats))?),
+        None => None,
+    };
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -134,6 +166,14 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     }
     for c in host.connections() {
         eprintln!("wyrd: connected {c}");
+    }
+    if let Some(osc) = &osc {
+        let addrs: Vec<String> = osc.addrs().iter().map(|a| a.to_string()).collect();
+        eprintln!(
+            "wyrd: OSC on UDP {}{}",
+            addrs.join(", "),
+            if a.allow_eval { " (/eval allowed from loopback)" } else { "" }
+        );
     }
     if let Some(addr) = scripts.repl_addr() {
         eprintln!("wyrd: REPL on {addr} (`wyrd repl --port {}`)", addr.port());
@@ -172,6 +212,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(10));
     };
     let s = host.stats().snapshot();
+    if let Some(osc) = osc {
+        osc.stop();
+    }
     // The script's cleanup still reaches a live engine.
     scripts.stop();
     let analysis = Arc::try_unwrap(analysis)
@@ -195,7 +238,23 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         s.dropped_commands,
         s.late_commands
     );
+    if a.osc_port != 0 {
+        eprintln!("wyrd: osc: {}", osc_stats.counts());
+    }
     Ok(())
+}
+
+/// `/script/load`'s folder: `--scripts-dir`, else the folder holding the script's folder.
+fn scripts_dir(a: &Args) -> Option<PathBuf> {
+    if let Some(d) = &a.scripts_dir {
+        return Some(d.clone());
+    }
+    let from_script = a
+        .script
+        .as_ref()
+        .and_then(|s| std::fs::canonicalize(s).ok())
+        .and_then(|s| s.parent()?.parent().map(PathBuf::from));
+    from_script.or_else(|| Some(PathBuf::from("scripts")).filter(|d| d.is_dir()))
 }
 
 fn load_programs(a: &Args) -> anyhow::Result<(Programs, String)> {
