@@ -1,0 +1,380 @@
+//! OSC dispatch on a runtime driven by hand: norns' order (osc.event, then built-ins), the
+//! built-in paths, bundles on their frames, and what is refused.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use common::*;
+use rosc::{OscPacket, OscType};
+use wyrd_host::{Engine, EngineConfig};
+use wyrd_schema::find;
+use wyrd_script::osc::timetag::unix_to_ntp;
+use wyrd_script::osc::{Clock, Dispatcher, Message, OscConfig, OscStats, Outcome, Packet, When};
+use wyrd_script::{Budget, OscArg, Runtime, RuntimeConfig, Silence};
+
+const SCRIPT: &str = r#"
+seen = {}
+function osc.event(path, args, from)
+  -- What the script sees must be the state before the built-in acts.
+  seen[#seen + 1] = { path = path, n = #args, cutoff = params:get("filter_cutoff"),
+    first = args[1], host = from[1] }
+end
+function init()
+  params:add_number("steps", "steps", 1, 16, 4)
+  params:add_option("mode", "mode", {"up", "down", "random"}, 1)
+  params:add_control("depth", "depth", controlspec.new(0, 10, "lin", 0, 5))
+  params:add_trigger("go", "go")
+  params:set_action("go", function() went = (went or 0) + 1 end)
+end
+"#;
+
+const T0: f64 = 1_800_000_000.0;
+
+struct Rig {
+    runtime: Runtime,
+    engine: Engine,
+    controller: wyrd_host::Controller,
+    osc: Dispatcher,
+    stats: Arc<OscStats>,
+    out: Vec<f32>,
+    _script: Script,
+}
+
+fn lo() -> SocketAddr {
+    "127.0.0.1:9000".parse().unwrap()
+}
+
+fn rig_with(config: OscConfig) -> Rig {
+    let mut ec = EngineConfig::new(SR);
+    ec.queue_capacity = 1 << 16;
+    ec.patch = sine_patch();
+    let (engine, controller) = Engine::new(ec);
+    let mut rc = RuntimeConfig::new(SR);
+    rc.budget = Budget::Instructions(5_000_000);
+    rc.seed = Some(1);
+    rc.patch = *sine_patch().values();
+    let mut runtime =
+        Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
+    let script = Script::new("remote", SCRIPT);
+    runtime.load(&script.file, at(0)).unwrap();
+    let stats = Arc::new(OscStats::default());
+    Rig {
+        runtime,
+        engine,
+        controller,
+        osc: Dispatcher::new(config, Arc::clone(&stats), SR),
+        stats,
+        out: vec![],
+        _script: script,
+    }
+}
+
+fn rig() -> Rig {
+    rig_with(OscConfig::default())
+}
+
+fn msg(path: &str, args: Vec<OscArg>) -> Message {
+    Message {
+        path: path.into(),
+        args,
+    }
+}
+
+impl Rig {
+    /// Where the audio is: `out.len()` frames rendered, timers run 960 frames ahead.
+    fn clock(&self) -> Clock {
+        let frame = self.out.len() as f64;
+        Clock {
+            playhead: frame,
+            unix: T0 + frame / f64::from(SR),
+            horizon: self.out.len() as u64 + 960,
+        }
+    }
+
+    fn send_from(&mut self, from: SocketAddr, messages: Vec<Message>, when: When) -> Vec<Outcome> {
+        let clock = self.clock();
+        let packet = Packet {
+            messages,
+            from,
+            when,
+        };
+        self.osc.receive(&mut self.runtime, packet, clock)
+    }
+
+    fn send(&mut self, path: &str, args: Vec<OscArg>) -> Vec<Outcome> {
+        self.send_from(lo(), vec![msg(path, args)], When::Now)
+    }
+
+    fn lua(&mut self, expr: &str) -> String {
+        let r = self.runtime.repl(expr, at(0));
+        assert!(r.ok, "{expr}: {}", r.output);
+        r.output.trim_end().to_string()
+    }
+
+    /// Renders up to `frame` in 64-frame periods, running due bundles ahead as live does.
+    fn render_to(&mut self, frame: usize) {
+        while self.out.len() < frame {
+            let horizon = self.clock().horizon;
+            self.osc.run_due(&mut self.runtime, horizon);
+            let n = 64.min(frame - self.out.len());
+            let (mut l, mut r) = (vec![0.0; n], vec![0.0; n]);
+            self.engine.process(std::iter::empty(), &mut l, &mut r);
+            self.controller.collect_garbage();
+            self.out.extend_from_slice(&l);
+        }
+    }
+
+    fn patch(&mut self, id: &str) -> f64 {
+        let i = find(id).unwrap().index + 1;
+        self.lua(&format!("_wyrd.patch()[{i}]")).parse().unwrap()
+    }
+}
+
+/// The one reply among `outcomes`, decoded.
+fn reply(outcomes: &[Outcome]) -> (SocketAddr, String, Vec<OscType>) {
+    match outcomes {
+        [Outcome::Reply { to, packet }] => match rosc::decoder::decode_udp(packet).unwrap().1 {
+            OscPacket::Message(m) => (*to, m.addr, m.args),
+            b => panic!("a bundle: {b:?}"),
+        },
+        other => panic!("expected one reply, got {other:?}"),
+    }
+}
+
+fn f(x: f64) -> OscArg {
+    OscArg::Float(x)
+}
+
+/// Where a sine note-on stamped for frame 0 first sounds (the synth's own delay).
+fn intrinsic_onset() -> usize {
+    let mut r = rig();
+    r.runtime.exec("engine.note_on(69, 127)", at(0)).unwrap();
+    r.render_to(1024);
+    onsets(&r.out, 64)[0]
+}
+
+#[test]
+fn osc_event_runs_first_then_the_builtin() {
+    let mut r = rig();
+    let before = r.patch("filter_cutoff");
+    assert!(r.send("/param/filter_cutoff", vec![f(0.3)]).is_empty());
+    assert_eq!(r.lua("seen[1].path"), "\"/param/filter_cutoff\"");
+    assert_eq!(r.lua("seen[1].cutoff").parse::<f64>().unwrap(), before);
+    assert_eq!(r.lua("seen[1].host"), "\"127.0.0.1\"");
+    // Then the built-in: the engine and the param both have the new value.
+    assert!((r.patch("filter_cutoff") - 0.3).abs() < 1e-6);
+    assert!((r.lua("params:get('filter_cutoff')").parse::<f64>().unwrap() - 0.3).abs() < 1e-6);
+    assert_eq!(r.stats.counts().bad, 0);
+}
+
+#[test]
+fn norm_follows_the_schema_and_get_answers_the_sender() {
+    let mut r = rig();
+    r.send("/param/filter_cutoff/norm", vec![f(0.25)]);
+    let expected = find("filter_cutoff").unwrap().denormalize(0.25);
+    let (to, path, args) = reply(&r.send("/param/filter_cutoff/get", vec![]));
+    assert_eq!((to, path.as_str()), (lo(), "/param/filter_cutoff"));
+    assert_eq!(args, vec![OscType::Float(expected)]);
+
+    // A categorical synth param: the number a bank stores (0-based), the option param 1-based.
+    r.send("/param/osc1_waveform", vec![OscArg::Int(2)]);
+    assert_eq!(r.patch("osc1_waveform"), 2.0);
+    assert_eq!(r.lua("params:get('osc1_waveform')"), "3");
+    let (_, _, args) = reply(&r.send("/param/osc1_waveform/get", vec![]));
+    assert_eq!(args, vec![OscType::Float(2.0)]);
+}
+
+#[test]
+fn script_params_take_their_own_values() {
+    let mut r = rig();
+    r.send("/param/steps", vec![OscArg::Int(9)]);
+    assert_eq!(r.lua("params:get('steps')"), "9");
+    r.send("/param/steps", vec![OscArg::Int(99)]);
+    assert_eq!(r.lua("params:get('steps')"), "16", "clamped to its range");
+    r.send("/param/mode", vec![OscArg::Int(3)]);
+    assert_eq!(r.lua("params:string('mode')"), "\"random\"");
+    r.send("/param/depth/norm", vec![f(0.5)]);
+    assert_eq!(r.lua("params:get('depth')"), "5");
+    r.send("/param/go", vec![OscArg::Int(1)]);
+    assert_eq!(r.lua("went"), "1", "a trigger's action runs");
+    let (_, _, args) = reply(&r.send("/param/depth/get", vec![]));
+    assert_eq!(args, vec![OscType::Float(5.0)]);
+}
+
+#[test]
+fn bad_input_is_counted_and_the_script_still_hears_it() {
+    let mut r = rig();
+    r.send("/param/nope", vec![f(1.0)]);
+    r.send("/param/nope", vec![f(1.0)]);
+    r.send("/note_on", vec![OscArg::Str("c4".into())]);
+    r.send("/param/steps", vec![OscArg::Str("many".into())]);
+    r.send("/param/filter_cutoff", vec![f(f64::NAN)]);
+    assert!(r.send("/param/nope/get", vec![]).is_empty());
+    let c = r.stats.counts();
+    assert_eq!(c.bad, 6, "{c:?}");
+    assert_eq!(r.lua("#seen"), "6", "osc.event sees every message");
+    assert_eq!(r.lua("params:get('steps')"), "4");
+    // Unknown paths are the script's, not errors.
+    r.send("/my/fader", vec![f(0.5)]);
+    r.send("/latent/3", vec![f(0.5)]);
+    assert_eq!(r.stats.counts().bad, 6);
+    assert_eq!(r.lua("seen[8].path .. ' ' .. seen[8].first"), "\"/latent/3 0.5\"");
+}
+
+#[test]
+fn notes_ping_and_all_off() {
+    let mut r = rig();
+    r.send("/note_on", vec![OscArg::Int(69), OscArg::Int(127)]);
+    r.render_to(4800);
+    assert!(r.out[2400..].iter().any(|&s| s.abs() > 0.1));
+    r.send("/all_off", vec![]);
+    r.render_to(4800 + 24_000);
+    assert!(r.out[4800 + 12_000..].iter().all(|&s| s == 0.0), "still sounding");
+    let (to, path, args) = reply(&r.send("/ping", vec![OscArg::Int(7), OscArg::Str("x".into())]));
+    assert_eq!((to, path.as_str()), (lo(), "/pong"));
+    assert_eq!(args, vec![OscType::Int(7), OscType::String("x".into())]);
+}
+
+#[test]
+fn timetagged_bundles_land_on_their_frames() {
+    let delay = intrinsic_onset();
+    let mut r = rig();
+    let note = || vec![msg("/note_on", vec![OscArg::Int(69), OscArg::Int(127)])];
+    let off = || vec![msg("/note_off", vec![OscArg::Int(69)])];
+    // 0.5 s and 0.75 s after the clock's start: frames 24000 and 36000, far past the horizon.
+    for (t, m) in [(0.5, note()), (0.6, off()), (0.75, note()), (0.85, off())] {
+        assert!(r
+            .send_from(lo(), m, When::At(unix_to_ntp(T0 + t)))
+            .is_empty());
+    }
+    assert_eq!(r.osc.next_due(), Some(24_000));
+    assert_eq!(r.lua("#seen"), "0", "a bundle ran before its time");
+    r.render_to(48_000);
+    assert_eq!(onsets(&r.out, 3000), vec![24_000 + delay, 36_000 + delay]);
+    assert_eq!(r.stats.counts().late, 0);
+
+    // One whose time has passed plays at once and is counted late.
+    r.send_from(lo(), note(), When::At(unix_to_ntp(T0)));
+    assert_eq!(r.stats.counts().late, 1);
+    r.render_to(48_000 + 1024);
+    assert!(r.out[48_000..].iter().any(|&s| s != 0.0));
+}
+
+#[test]
+fn an_immediate_bundle_applies_on_one_frame() {
+    let delay = intrinsic_onset();
+    let mut r = rig();
+    r.render_to(1000);
+    // A bundle: volume down and a note on. Applied together, the note's first sample is
+    // already at the new volume; the frame is the Lua thread's horizon (1000 + 960).
+    let bundle = vec![
+        msg("/param/master_vol", vec![f(0.1)]),
+        msg("/note_on", vec![OscArg::Int(69), OscArg::Int(127)]),
+    ];
+    r.send_from(lo(), bundle, When::Together);
+    r.render_to(6000);
+    assert_eq!(onsets(&r.out, 500), vec![1960 + delay]);
+    let quiet = r.out[3000..6000].iter().fold(0f32, |m, s| m.max(s.abs()));
+
+    let mut loud = rig();
+    loud.render_to(1000);
+    loud.send_from(
+        lo(),
+        vec![msg("/note_on", vec![OscArg::Int(69), OscArg::Int(127)])],
+        When::Together,
+    );
+    loud.render_to(6000);
+    let peak = loud.out[3000..6000].iter().fold(0f32, |m, s| m.max(s.abs()));
+    assert!(quiet < peak * 0.5, "quiet {quiet} loud {peak}");
+}
+
+#[test]
+fn eval_needs_allow_eval_and_loopback() {
+    let mut r = rig();
+    assert!(r.send("/eval", vec![OscArg::Str("hacked = 1".into())]).is_empty());
+    assert_eq!(r.lua("hacked"), "nil");
+    assert_eq!(r.stats.counts().refused, 1);
+
+    let mut r = rig_with(OscConfig {
+        allow_eval: true,
+        ..OscConfig::default()
+    });
+    let far: SocketAddr = "192.168.1.20:9000".parse().unwrap();
+    let code = || vec![msg("/eval", vec![OscArg::Str("hacked = 1".into())])];
+    assert!(r.send_from(far, code(), When::Now).is_empty());
+    let mapped: SocketAddr = "[::ffff:192.168.1.20]:9000".parse().unwrap();
+    assert!(r.send_from(mapped, code(), When::Now).is_empty());
+    assert_eq!(r.lua("hacked"), "nil");
+    assert_eq!(r.stats.counts().refused, 2);
+
+    let (_, path, args) = reply(&r.send("/eval", vec![OscArg::Str("1 + 1".into())]));
+    assert_eq!(path, "/eval/reply");
+    assert_eq!(args, vec![OscType::Int(1), OscType::String("2\n".into())]);
+    let v6: SocketAddr = "[::1]:9000".parse().unwrap();
+    let (_, _, args) = reply(&r.send_from(
+        v6,
+        vec![msg("/eval", vec![OscArg::Str("error('no')".into())])],
+        When::Now,
+    ));
+    assert_eq!(args[0], OscType::Int(0));
+}
+
+#[test]
+fn script_load_stays_in_the_scripts_folder() {
+    let scripts = Script::new("one", "x = 1");
+    let two = scripts.sibling("two", "x = 2");
+    let elsewhere = Script::new("stray", "x = 3");
+    let mut r = rig_with(OscConfig {
+        scripts_dir: Some(scripts.dir.path().to_path_buf()),
+        ..OscConfig::default()
+    });
+    let load = |r: &mut Rig, s: &str| r.send("/script/load", vec![OscArg::Str(s.into())]);
+    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap();
+    assert_eq!(
+        load(&mut r, "two"),
+        vec![Outcome::Load {
+            path: canonical(&two),
+            from: lo()
+        }]
+    );
+    assert_eq!(
+        load(&mut r, "one/one.lua"),
+        vec![Outcome::Load {
+            path: canonical(&scripts.file),
+            from: lo()
+        }]
+    );
+    for outside in [
+        elsewhere.file.display().to_string(),
+        "/etc/passwd".to_string(),
+        "../../../../../../etc/passwd".to_string(),
+        "nothing".to_string(),
+    ] {
+        let (_, path, _) = reply(&load(&mut r, &outside));
+        assert_eq!(path, "/script/error", "{outside}");
+    }
+    assert_eq!(r.stats.counts().bad, 4);
+}
+
+#[test]
+fn presets_come_from_the_current_bank() {
+    let dir = wyrd_jackd::TempDir::new("wyrd-osc-bank").unwrap();
+    let bank = dir.path().join("two.bank");
+    let mut saw = saw_patch();
+    saw.name = "saw".into();
+    wyrd_bank::write_bank(&bank, &[sine_patch(), saw]).unwrap();
+    let mut r = rig();
+    let bank_arg = OscArg::Str(bank.display().to_string());
+    r.send("/preset", vec![bank_arg, OscArg::Int(1)]);
+    assert_eq!(r.patch("osc1_waveform"), 2.0);
+    assert_eq!(r.lua("params:get('osc1_waveform')"), "3");
+    // The bank is remembered: `/preset n` picks from it.
+    r.send("/preset", vec![OscArg::Int(0)]);
+    assert_eq!(r.patch("osc1_waveform"), 0.0);
+    r.send("/preset", vec![OscArg::Int(5)]);
+    r.send("/preset", vec![OscArg::Str("no-such-bank".into()), OscArg::Int(0)]);
+    assert_eq!(r.stats.counts().bad, 2);
+    assert_eq!(r.patch("osc1_waveform"), 0.0);
+}
