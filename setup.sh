@@ -4,6 +4,7 @@
 #   ./setup.sh deps       system packages and Rust only
 #   ./setup.sh banks      fetch amSynth's banks into data/amsynth/banks
 #   ./setup.sh ort        fetch ONNX Runtime 1.31.1 (from its PyPI wheel) into data/onnxruntime
+#   ./setup.sh pyosc      a Python venv with python-osc in data/pyosc (the live OSC tests' client)
 # Nothing from other projects is committed: banks come from Debian's amsynth package at setup time.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,7 +13,7 @@ DATA=${WYRD_DATA:-$ROOT/data}
 
 sudo_if() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-APT_PACKAGES=(build-essential pkg-config curl ca-certificates libjack-jackd2-dev jackd2 python3 python3-venv)
+APT_PACKAGES=(build-essential pkg-config curl ca-certificates libjack-jackd2-dev jackd2 python3 python3-venv liblo-tools)
 
 deps() {
     local missing=()
@@ -72,6 +73,20 @@ with zipfile.ZipFile(wheel) as z:
 PY
     rm -rf "$tmp"
     ls "$dest"
+}
+
+PYOSC_VERSION=1.10.2
+
+# The live OSC tests drive wyrd with a real third-party client; liblo's oscsend (liblo-tools)
+# is the other one.
+pyosc() {
+    local venv=$DATA/pyosc
+    if "$venv/bin/python" -c "import pythonosc, importlib.metadata as m, sys; sys.exit(m.version('python-osc') != '$PYOSC_VERSION')" 2>/dev/null; then
+        return
+    fi
+    echo "setup: python-osc $PYOSC_VERSION in a venv at $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "python-osc==$PYOSC_VERSION"
 }
 
 demo() {

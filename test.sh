@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs all of wyrd's tests on a fresh Debian/Ubuntu machine: installs what they need (system
-# packages, Rust, amSynth's banks), checks formatting and lints, then runs the test suite.
+# packages, Rust, amSynth's banks, python-osc), checks formatting and lints, then runs the test
+# suite.
 # The amSynth fidelity capture tests are opt-in: WYRD_FIDELITY=1 ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
-./setup.sh deps banks
+./setup.sh deps banks pyosc
 # shellcheck disable=SC1091
 command -v cargo >/dev/null 2>&1 || . "$HOME/.cargo/env"
 cargo fmt --all -- --check
