@@ -143,7 +143,10 @@ fn playhead_now(controller: &Controller) -> (f64, f64) {
         return (reading.frame as f64, unix);
     }
     let dt = (nanos as f64 - reading.nanos as f64) / 1e9;
-    (reading.frame as f64 + dt * f64::from(reading.sample_rate), unix)
+    (
+        reading.frame as f64 + dt * f64::from(reading.sample_rate),
+        unix,
+    )
 }
 
 fn lua_thread(

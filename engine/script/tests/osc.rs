@@ -220,7 +220,10 @@ fn bad_input_is_counted_and_the_script_still_hears_it() {
     r.send("/my/fader", vec![f(0.5)]);
     r.send("/latent/3", vec![f(0.5)]);
     assert_eq!(r.stats.counts().bad, 6);
-    assert_eq!(r.lua("seen[8].path .. ' ' .. seen[8].first"), "\"/latent/3 0.5\"");
+    assert_eq!(
+        r.lua("seen[8].path .. ' ' .. seen[8].first"),
+        "\"/latent/3 0.5\""
+    );
 }
 
 #[test]
@@ -231,7 +234,10 @@ fn notes_ping_and_all_off() {
     assert!(r.out[2400..].iter().any(|&s| s.abs() > 0.1));
     r.send("/all_off", vec![]);
     r.render_to(4800 + 24_000);
-    assert!(r.out[4800 + 12_000..].iter().all(|&s| s == 0.0), "still sounding");
+    assert!(
+        r.out[4800 + 12_000..].iter().all(|&s| s == 0.0),
+        "still sounding"
+    );
     let (to, path, args) = reply(&r.send("/ping", vec![OscArg::Int(7), OscArg::Str("x".into())]));
     assert_eq!((to, path.as_str()), (lo(), "/pong"));
     assert_eq!(args, vec![OscType::Int(7), OscType::String("x".into())]);
@@ -286,14 +292,18 @@ fn an_immediate_bundle_applies_on_one_frame() {
         When::Together,
     );
     loud.render_to(6000);
-    let peak = loud.out[3000..6000].iter().fold(0f32, |m, s| m.max(s.abs()));
+    let peak = loud.out[3000..6000]
+        .iter()
+        .fold(0f32, |m, s| m.max(s.abs()));
     assert!(quiet < peak * 0.5, "quiet {quiet} loud {peak}");
 }
 
 #[test]
 fn eval_needs_allow_eval_and_loopback() {
     let mut r = rig();
-    assert!(r.send("/eval", vec![OscArg::Str("hacked = 1".into())]).is_empty());
+    assert!(r
+        .send("/eval", vec![OscArg::Str("hacked = 1".into())])
+        .is_empty());
     assert_eq!(r.lua("hacked"), "nil");
     assert_eq!(r.stats.counts().refused, 1);
 
@@ -374,7 +384,10 @@ fn presets_come_from_the_current_bank() {
     r.send("/preset", vec![OscArg::Int(0)]);
     assert_eq!(r.patch("osc1_waveform"), 0.0);
     r.send("/preset", vec![OscArg::Int(5)]);
-    r.send("/preset", vec![OscArg::Str("no-such-bank".into()), OscArg::Int(0)]);
+    r.send(
+        "/preset",
+        vec![OscArg::Str("no-such-bank".into()), OscArg::Int(0)],
+    );
     assert_eq!(r.stats.counts().bad, 2);
     assert_eq!(r.patch("osc1_waveform"), 0.0);
 }

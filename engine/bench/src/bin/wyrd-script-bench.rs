@@ -20,8 +20,8 @@ use wyrd_host::{Engine, EngineConfig, Host, HostOptions};
 use wyrd_jackd::{onsets, Capturer, JackServer, Job, TempDir};
 use wyrd_schema::{find, Patch};
 use wyrd_script::live::{ask, LuaConfig, ScriptHost};
-use wyrd_script::{Event, Now, OscArg, Runtime, RuntimeConfig, Silence};
 use wyrd_script::osc::{Message, Packet, When};
+use wyrd_script::{Event, Now, OscArg, Runtime, RuntimeConfig, Silence};
 
 #[derive(Parser)]
 struct Args {

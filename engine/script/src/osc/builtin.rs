@@ -16,15 +16,28 @@ pub enum Builtin {
         norm: bool,
     },
     /// `/param/<id>/get`: answers `/param/<id> v` to the sender.
-    ParamGet { id: String },
+    ParamGet {
+        id: String,
+    },
     /// `/note_on note [vel]` (velocity 1..127, default 100; 0 is a note-off, as in MIDI).
-    NoteOn { note: f64, velocity: f64 },
-    NoteOff { note: f64 },
+    NoteOn {
+        note: f64,
+        velocity: f64,
+    },
+    NoteOff {
+        note: f64,
+    },
     AllOff,
     /// `/preset n` (the current bank) or `/preset bank n`.
-    Preset { bank: Option<String>, number: i64 },
+    Preset {
+        bank: Option<String>,
+        number: i64,
+    },
     /// `/latent/<i> v`, `i` from 1.
-    Latent { index: usize, value: f64 },
+    Latent {
+        index: usize,
+        value: f64,
+    },
     /// `/latent v1 ... vn`.
     Latents(Vec<f64>),
     /// `/script/load name-or-path`.
@@ -257,7 +270,11 @@ mod tests {
     #[test]
     fn bad_arguments_are_errors_that_say_why() {
         let cases: &[(&str, Vec<OscArg>, &str)] = &[
-            ("/note_on", vec![], "expected note [velocity] arguments, got 0"),
+            (
+                "/note_on",
+                vec![],
+                "expected note [velocity] arguments, got 0",
+            ),
             ("/note_on", vec![f(128.0)], "outside 0..127"),
             ("/note_on", vec![OscArg::Str("c".into())], "got a string"),
             ("/note_off", vec![f(f64::NAN)], "not a finite number"),

@@ -192,9 +192,11 @@ impl Dispatcher {
             runtime.osc_builtin(name, &args, now)
         };
         let result = match b {
-            Builtin::Param { id, value, norm } => {
-                lua(runtime, "param", vec![OscArg::Str(id), value, OscArg::Bool(norm)])
-            }
+            Builtin::Param { id, value, norm } => lua(
+                runtime,
+                "param",
+                vec![OscArg::Str(id), value, OscArg::Bool(norm)],
+            ),
             Builtin::ParamGet { id } => {
                 return match lua(runtime, "param_get", vec![OscArg::Str(id.clone())]) {
                     Ok(Some(v)) => Some(reply(&format!("/param/{id}"), &[v])),
@@ -250,7 +252,10 @@ impl Dispatcher {
                     self.stats.problem(
                         &self.stats.refused,
                         &format!("/eval from {}", from.ip()),
-                        &format!("/eval from {} refused: only this machine may send code", from.ip()),
+                        &format!(
+                            "/eval from {} refused: only this machine may send code",
+                            from.ip()
+                        ),
                     );
                     return None;
                 }

@@ -152,8 +152,12 @@ fn arg(a: OscType) -> OscArg {
         OscType::Bool(b) => OscArg::Bool(b),
         OscType::Nil => OscArg::Nil,
         OscType::Inf => OscArg::Float(f64::INFINITY),
-        OscType::Time(t) => OscArg::Int(((u64::from(t.seconds) << 32) | u64::from(t.fractional)) as i64),
-        OscType::Color(c) => OscArg::Int(i64::from(u32::from_be_bytes([c.red, c.green, c.blue, c.alpha]))),
+        OscType::Time(t) => {
+            OscArg::Int(((u64::from(t.seconds) << 32) | u64::from(t.fractional)) as i64)
+        }
+        OscType::Color(c) => OscArg::Int(i64::from(u32::from_be_bytes([
+            c.red, c.green, c.blue, c.alpha,
+        ]))),
         OscType::Midi(m) => OscArg::Blob(vec![m.port, m.status, m.data1, m.data2]),
         OscType::Array(a) => OscArg::List(a.content.into_iter().map(arg).collect()),
     }

@@ -59,7 +59,10 @@ impl Bound {
     }
 
     pub fn addrs(&self) -> Vec<SocketAddr> {
-        self.sockets.iter().filter_map(|s| s.local_addr().ok()).collect()
+        self.sockets
+            .iter()
+            .filter_map(|s| s.local_addr().ok())
+            .collect()
     }
 
     pub fn replier(&self) -> std::io::Result<Replier> {

@@ -67,7 +67,9 @@ impl OscStats {
             Err(_) => false,
         };
         if first {
-            eprintln!("wyrd: osc: {message} (further problems with {key} are counted, not printed)");
+            eprintln!(
+                "wyrd: osc: {message} (further problems with {key} are counted, not printed)"
+            );
         }
     }
 }

@@ -126,7 +126,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         0 => None,
         port => {
             let bound = Bound::bind(port).with_context(|| {
-                format!("cannot listen for OSC on UDP port {port} (another wyrd or norns? --osc-port)")
+                format!(
+                    "cannot listen for OSC on UDP port {port} (another wyrd or norns? --osc-port)"
+                )
             })?;
             lua.replier = Some(Arc::new(bound.replier()?));
             Some(bound)
@@ -172,7 +174,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         eprintln!(
             "wyrd: OSC on UDP {}{}",
             addrs.join(", "),
-            if a.allow_eval { " (/eval allowed from loopback)" } else { "" }
+            if a.allow_eval {
+                " (/eval allowed from loopback)"
+            } else {
+                ""
+            }
         );
     }
     if let Some(addr) = scripts.repl_addr() {
