@@ -391,3 +391,20 @@ fn presets_come_from_the_current_bank() {
     assert_eq!(r.stats.counts().bad, 2);
     assert_eq!(r.patch("osc1_waveform"), 0.0);
 }
+
+#[test]
+fn the_faders_example_turns_latent_faders_into_macros() {
+    let mut r = rig();
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/faders/faders.lua");
+    r.runtime.load(&file, at(0)).unwrap();
+    let cutoff = find("filter_cutoff").unwrap();
+    assert!((r.patch("filter_cutoff") - f64::from(cutoff.denormalize(0.5))).abs() < 1e-6);
+    r.send("/latent/1", vec![f(3.0)]);
+    assert_eq!(r.patch("filter_cutoff"), f64::from(cutoff.max));
+    r.send("/latent", vec![f(-3.0), f(-3.0)]);
+    assert_eq!(r.patch("filter_cutoff"), f64::from(cutoff.min));
+    assert_eq!(r.patch("filter_resonance"), 0.0);
+    assert_eq!(r.stats.counts().bad, 0);
+    assert_eq!(r.runtime.error_count(), 0, "{:?}", r.runtime.errors());
+}
