@@ -145,6 +145,11 @@ impl Controller {
         &self.stats
     }
 
+    /// Commands waiting for the audio thread, and how many the queue holds.
+    pub fn backlog(&self) -> (usize, usize) {
+        (self.queues.commands.len(), self.queues.commands.capacity())
+    }
+
     /// Drops everything the audio thread handed back; returns how many items.
     pub fn collect_garbage(&self) -> usize {
         let mut n = 0;

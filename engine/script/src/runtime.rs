@@ -409,6 +409,13 @@ impl Runtime {
         self.old_runaways + s.watchdog.tripped
     }
 
+    /// Whether the engine's command queue is more than three quarters full (the audio thread
+    /// stalled, or a flood): senders of superseding changes should hold back.
+    pub fn engine_congested(&self) -> bool {
+        let (len, capacity) = self.controller.backlog();
+        len * 4 > capacity * 3
+    }
+
     /// Engine commands dropped because the engine's queue was full.
     pub fn dropped_commands(&self) -> u64 {
         let s = self.current.lua.app_data_ref::<State>().expect("state");

@@ -47,8 +47,12 @@ fn lo() -> SocketAddr {
 }
 
 fn rig_with(config: OscConfig) -> Rig {
+    rig_queue(config, 1 << 16)
+}
+
+fn rig_queue(config: OscConfig, queue_capacity: usize) -> Rig {
     let mut ec = EngineConfig::new(SR);
-    ec.queue_capacity = 1 << 16;
+    ec.queue_capacity = queue_capacity;
     ec.patch = sine_patch();
     let (engine, controller) = Engine::new(ec);
     let mut rc = RuntimeConfig::new(SR);
@@ -407,4 +411,21 @@ fn the_faders_example_turns_latent_faders_into_macros() {
     assert_eq!(r.patch("filter_resonance"), 0.0);
     assert_eq!(r.stats.counts().bad, 0);
     assert_eq!(r.runtime.error_count(), 0, "{:?}", r.runtime.errors());
+}
+
+#[test]
+fn a_fader_flood_cannot_crowd_out_a_note() {
+    // The audio thread stalls (nothing renders) while a controller floods a fader.
+    let mut r = rig_queue(OscConfig::default(), 64);
+    for i in 0..200 {
+        r.send("/param/filter_cutoff", vec![f(f64::from(i) / 200.0)]);
+    }
+    let c = r.stats.counts();
+    // The script's load left an all-notes-off queued; 48 changes take the queue to 49, past
+    // three quarters of 64, and the rest are shed.
+    assert_eq!(c.shed, 200 - 48, "{c:?}");
+    r.send("/note_on", vec![OscArg::Int(69), OscArg::Int(127)]);
+    assert_eq!(r.controller.stats().snapshot().dropped_commands, 0);
+    r.render_to(4800);
+    assert!(r.out.iter().any(|&s| s.abs() > 0.1), "the note was lost");
 }

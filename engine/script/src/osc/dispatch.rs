@@ -192,6 +192,12 @@ impl Dispatcher {
             runtime.osc_builtin(name, &args, now)
         };
         let result = match b {
+            // A flood of fader moves must not crowd a note out of the engine's queue: a
+            // parameter change is superseded by the next one anyway, a note is not.
+            Builtin::Param { .. } if !now.exact && runtime.engine_congested() => {
+                OscStats::count(&self.stats.shed);
+                return None;
+            }
             Builtin::Param { id, value, norm } => lua(
                 runtime,
                 "param",

@@ -10,6 +10,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crossbeam::channel::{Sender, TrySendError};
+use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::events::Event;
 
@@ -48,10 +49,16 @@ impl Bound {
     /// Binds `port` on IPv4 and, where the machine has it, IPv6 (0: a free port, the same on
     /// both).
     pub fn bind(port: u16) -> std::io::Result<Bound> {
-        let v4 = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, port))?;
+        let v4 = bind(
+            Domain::IPV4,
+            SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+        )?;
         let port = v4.local_addr()?.port();
         let mut sockets = vec![v4];
-        match bind_v6(port) {
+        match bind(
+            Domain::IPV6,
+            SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
+        ) {
             Ok(s) => sockets.push(s),
             Err(e) => eprintln!("wyrd: osc: IPv4 only ({e} on [::]:{port})"),
         }
@@ -98,12 +105,19 @@ impl Bound {
     }
 }
 
-fn bind_v6(port: u16) -> std::io::Result<UdpSocket> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let s = Socket::new(Domain::IPV6, Type::DGRAM, Some(Protocol::UDP))?;
-    // The IPv4 socket has IPv4; without this Linux would map it here too and refuse the bind.
-    s.set_only_v6(true)?;
-    s.bind(&SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)).into())?;
+/// Receive buffer asked of the kernel: a burst arriving while the receive thread is not
+/// scheduled waits here instead of being lost (the kernel caps it at `net.core.rmem_max`).
+const RECEIVE_BUFFER: usize = 4 << 20;
+
+fn bind(domain: Domain, addr: SocketAddr) -> std::io::Result<UdpSocket> {
+    let s = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))?;
+    if domain == Domain::IPV6 {
+        // The IPv4 socket has IPv4; without this Linux would map it here too and refuse the
+        // bind.
+        s.set_only_v6(true)?;
+    }
+    s.set_recv_buffer_size(RECEIVE_BUFFER).ok();
+    s.bind(&addr.into())?;
     Ok(s.into())
 }
 

@@ -17,6 +17,8 @@ pub struct OscStats {
     pub messages: AtomicU64,
     /// Groups refused because the Lua thread's queue was full.
     pub dropped: AtomicU64,
+    /// Untimed `/param` changes skipped while the engine's queue was congested.
+    pub shed: AtomicU64,
     /// Datagrams that were not OSC.
     pub malformed: AtomicU64,
     /// Built-in paths with wrong arguments, unknown ids or banks.
@@ -34,6 +36,7 @@ pub struct OscCounts {
     pub packets: u64,
     pub messages: u64,
     pub dropped: u64,
+    pub shed: u64,
     pub malformed: u64,
     pub bad: u64,
     pub refused: u64,
@@ -47,6 +50,7 @@ impl OscStats {
             packets: r(&self.packets),
             messages: r(&self.messages),
             dropped: r(&self.dropped),
+            shed: r(&self.shed),
             malformed: r(&self.malformed),
             bad: r(&self.bad),
             refused: r(&self.refused),
@@ -78,8 +82,8 @@ impl std::fmt::Display for OscCounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} messages in {} packets; {} dropped (queue full), {} malformed, {} bad, {} refused, {} late",
-            self.messages, self.packets, self.dropped, self.malformed, self.bad, self.refused, self.late
+            "{} messages in {} packets; {} dropped (queue full), {} malformed, {} bad, {} refused, {} late, {} param changes shed (engine busy)",
+            self.messages, self.packets, self.dropped, self.malformed, self.bad, self.refused, self.late, self.shed
         )
     }
 }
