@@ -325,7 +325,7 @@ fn eval_needs_allow_eval_and_loopback() {
 
     let (_, path, args) = reply(&r.send("/eval", vec![OscArg::Str("1 + 1".into())]));
     assert_eq!(path, "/eval/reply");
-    assert_eq!(args, vec![OscType::Int(1), OscType::String("2\n".into())]);
+    assert_eq!(args, vec![OscType::Int(1), OscType::String("2".into())]);
     let v6: SocketAddr = "[::1]:9000".parse().unwrap();
     let (_, _, args) = reply(&r.send_from(
         v6,

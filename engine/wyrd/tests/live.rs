@@ -1,150 +1,15 @@
-//! `wyrd run` against a real JACK server: the harness starts `jackd --no-realtime -d dummy
-//! -r 48000 -p 64` (stopped by PID), runs the wyrd binary on it, and plays into it with test
-//! clients that send MIDI and audio and record wyrd's output.
+//! `wyrd run` against a real JACK server: the harness (`rig`, shared with `osc_live.rs`) starts
+//! `jackd --no-realtime -d dummy -r 48000 -p 64` (stopped by PID), runs the wyrd binary on it,
+//! and plays into it with test clients that send MIDI and audio and record wyrd's output.
 
-use std::path::{Path, PathBuf};
+mod rig;
+
+use std::path::Path;
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use wyrd_analysis::pitch::{track, PitchConfig};
-use wyrd_jackd::{onsets, Capturer, ChildGuard, JackServer, Job, MidiEvent, TempDir};
-use wyrd_schema::{find, Patch};
-
-const SR: u32 = 48_000;
-const PERIOD: u32 = 64;
-
-/// One jackd per test, and JACK clients of this process find it through an environment
-/// variable, so the tests of this file take turns.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-struct Rig {
-    wyrd: ChildGuard,
-    capturer: Capturer,
-    server: JackServer,
-    dir: TempDir,
-    _turn: MutexGuard<'static, ()>,
-}
-
-fn set(p: &mut Patch, id: &str, v: f32) {
-    p.set(find(id).unwrap().index, v);
-}
-
-/// Preset 0: a plain sine with full velocity sensitivity and a 0.1 s release.
-/// Preset 1: the same with a saw. Preset 2: a square an octave up.
-fn test_bank(dir: &Path) -> PathBuf {
-    let mut sine = Patch::default();
-    for (id, v) in [
-        ("osc1_waveform", 0.0),
-        ("osc_mix", -1.0),
-        ("filter_type", 4.0),
-        ("amp_attack", 0.0),
-        ("amp_release", 0.1),
-        ("amp_vel_sens", 1.0),
-        ("master_vol", 0.4),
-        ("reverb_wet", 0.0),
-    ] {
-        set(&mut sine, id, v);
-    }
-    sine.name = "sine".into();
-    let mut saw = sine.clone();
-    set(&mut saw, "osc1_waveform", 2.0);
-    saw.name = "saw".into();
-    let path = dir.join("test.bank");
-    wyrd_bank::write_bank(&path, &[sine, saw]).unwrap();
-    path
-}
-
-impl Rig {
-    fn start(extra: &[&str]) -> Rig {
-        let turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-        let dir = TempDir::new("wyrd-live-test").unwrap();
-        let server = JackServer::start(SR, PERIOD, dir.path()).unwrap();
-        let bank = test_bank(dir.path());
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wyrd"));
-        cmd.args(["run", "--no-autoconnect", "--name", "wyrd", "--bank"])
-            .arg(&bank)
-            .args(extra)
-            .env("JACK_DEFAULT_SERVER", server.name());
-        let mut wyrd = ChildGuard::spawn("wyrd", &mut cmd, &dir.path().join("wyrd.log")).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !wyrd.log().contains("wyrd: ready") {
-            if let Err(e) = wyrd.check_alive() {
-                panic!("wyrd did not start: {e}");
-            }
-            assert!(Instant::now() < deadline, "wyrd not ready:\n{}", wyrd.log());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let capturer = Capturer::new("wyrd-test").unwrap();
-        capturer
-            .connect(
-                "wyrd:midi_in",
-                "wyrd:out_l",
-                "wyrd:out_r",
-                Duration::from_secs(10),
-            )
-            .unwrap();
-        capturer.connect_input("wyrd:in_l", "wyrd:in_r").unwrap();
-        Rig {
-            wyrd,
-            capturer,
-            server,
-            dir,
-            _turn: turn,
-        }
-    }
-
-    fn play(&mut self, job: &Job) -> Vec<f32> {
-        let wyrd = &mut self.wyrd;
-        let (left, right) = self.capturer.run(job, || wyrd.check_alive()).unwrap();
-        assert!(left.iter().chain(&right).all(|s| s.is_finite()));
-        left
-    }
-
-    /// Ctrl-C; returns wyrd's output once it has exited.
-    fn interrupt(&mut self) -> String {
-        let status = self
-            .wyrd
-            .signal_and_wait(libc::SIGINT, Duration::from_secs(10))
-            .unwrap_or_else(|| panic!("wyrd ignored Ctrl-C:\n{}", self.wyrd.log()));
-        let log = self.wyrd.log();
-        assert!(status.success(), "{status}:\n{log}");
-        log
-    }
-}
-
-fn rms(x: &[f32]) -> f64 {
-    (x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt()
-}
-
-fn cents(hz: f64, reference: f64) -> f64 {
-    1200.0 * (hz / reference).log2()
-}
-
-/// Median pitch of a stretch of audio.
-fn pitch(x: &[f32]) -> f64 {
-    let mut hz: Vec<f64> = track(x, &PitchConfig::new(SR))
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.hz > 0.0)
-        .map(|e| e.hz)
-        .collect();
-    assert!(hz.len() > 3, "no pitch found");
-    hz.sort_by(f64::total_cmp);
-    hz[hz.len() / 2]
-}
-
-/// Where an offline render of the sine preset first sounds, after its note-on at frame 0.
-fn offline_onset() -> usize {
-    let mut synth = wyrd_dsp::Synth::new(SR as f32, 16);
-    let bank =
-        wyrd_bank::read_bank(&test_bank(TempDir::new("wyrd-onset").unwrap().path())).unwrap();
-    synth.load_patch(bank.presets[0].values());
-    synth.note_on(69, 127);
-    let (mut l, mut r) = (vec![0.0; 256], vec![0.0; 256]);
-    synth.process(&mut l, &mut r);
-    l.iter().position(|&s| s != 0.0).unwrap()
-}
+use rig::{cents, free_port, goertzel, offline_onset, pitch, rms, take_turn, wait_for, Rig, SR};
+use wyrd_jackd::{onsets, Job, MidiEvent, TempDir};
 
 #[test]
 fn a_note_has_its_pitch_velocity_and_timing_and_stops_after_release() {
@@ -231,16 +96,6 @@ fn program_change_switches_preset() {
     let out = rig.play(&job);
     // A sine has no harmonics; the saw has a strong 2nd. Compare the 440 Hz Goertzel power
     // with the 220 Hz one before and after the program change.
-    let goertzel = |x: &[f32], f: f64| {
-        let w = 2.0 * std::f64::consts::PI * f / f64::from(SR);
-        let (mut s1, mut s2) = (0.0f64, 0.0f64);
-        for &v in x {
-            let s = f64::from(v) + 2.0 * w.cos() * s1 - s2;
-            s2 = s1;
-            s1 = s;
-        }
-        (s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2).sqrt()
-    };
     let second = |x: &[f32]| goertzel(x, 440.0) / goertzel(x, 220.0);
     let sine = second(&out[2_400..12_000]);
     let saw = second(&out[26_400..36_000]);
@@ -369,7 +224,7 @@ fn losing_the_server_ends_wyrd_with_a_message() {
 
 #[test]
 fn without_a_server_wyrd_says_how_to_start_one() {
-    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = take_turn();
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_wyrd"))
         .args(["run", "--no-autoconnect"])
@@ -479,14 +334,6 @@ fn the_example_scripts_play_live() {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// `wyrd repl --port P -e LINE`: what the running host answers.
 fn repl(port: u16, line: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_wyrd"))
@@ -494,18 +341,6 @@ fn repl(port: u16, line: &str) -> String {
         .output()
         .unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn wait_for(rig: &Rig, text: &str, count: usize) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while rig.wyrd.log().matches(text).count() < count {
-        assert!(
-            Instant::now() < deadline,
-            "waiting for {text:?}:\n{}",
-            rig.wyrd.log()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

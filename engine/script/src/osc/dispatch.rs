@@ -268,7 +268,11 @@ impl Dispatcher {
                 let r = runtime.eval(&code, now);
                 return Some(reply(
                     "/eval/reply",
-                    &[OscArg::Int(i64::from(r.ok)), OscArg::Str(r.output)],
+                    &[
+                        OscArg::Int(i64::from(r.ok)),
+                        // A REPL ends its output with a newline; a reply is one value.
+                        OscArg::Str(r.output.trim_end().to_string()),
+                    ],
                 ));
             }
         };

@@ -1,0 +1,221 @@
+//! The live tests' harness, shared by `live.rs` and `osc_live.rs`: a private `jackd
+//! --no-realtime -d dummy -r 48000 -p 64` (stopped by PID), the wyrd binary running on it, and
+//! test clients that send MIDI and audio into it and record its output.
+//!
+//! Each test file uses only some of these helpers, hence the `dead_code` allowances.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use wyrd_analysis::pitch::{track, PitchConfig};
+use wyrd_jackd::{Capturer, ChildGuard, JackServer, Job, TempDir};
+use wyrd_schema::{find, Patch};
+
+pub const SR: u32 = 48_000;
+pub const PERIOD: u32 = 64;
+
+/// One jackd per test, and JACK clients of this process find it through an environment
+/// variable, so the tests of a file take turns.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Waits for the other tests of this file to finish with their servers.
+pub fn take_turn() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[allow(dead_code)]
+pub struct Rig {
+    pub wyrd: ChildGuard,
+    pub capturer: Capturer,
+    pub server: JackServer,
+    pub dir: TempDir,
+    /// wyrd's OSC port: a free one rather than norns' 10111, which a wyrd or norns running on
+    /// the same machine may hold.
+    pub osc_port: u16,
+    _turn: MutexGuard<'static, ()>,
+}
+
+fn set(p: &mut Patch, id: &str, v: f32) {
+    p.set(find(id).unwrap().index, v);
+}
+
+/// Preset 0: a plain sine with full velocity sensitivity and a 0.1 s release.
+/// Preset 1: the same with a saw.
+pub fn test_bank(dir: &Path) -> PathBuf {
+    let mut sine = Patch::default();
+    for (id, v) in [
+        ("osc1_waveform", 0.0),
+        ("osc_mix", -1.0),
+        ("filter_type", 4.0),
+        ("amp_attack", 0.0),
+        ("amp_release", 0.1),
+        ("amp_vel_sens", 1.0),
+        ("master_vol", 0.4),
+        ("reverb_wet", 0.0),
+    ] {
+        set(&mut sine, id, v);
+    }
+    sine.name = "sine".into();
+    let mut saw = sine.clone();
+    set(&mut saw, "osc1_waveform", 2.0);
+    saw.name = "saw".into();
+    let path = dir.join("test.bank");
+    wyrd_bank::write_bank(&path, &[sine, saw]).unwrap();
+    path
+}
+
+#[allow(dead_code)]
+impl Rig {
+    /// `wyrd run` with the test bank and `extra` arguments, once it says it is ready.
+    pub fn start(extra: &[&str]) -> Rig {
+        let turn = take_turn();
+        let dir = TempDir::new("wyrd-live-test").unwrap();
+        let server = JackServer::start(SR, PERIOD, dir.path()).unwrap();
+        let bank = test_bank(dir.path());
+        let osc_port = free_udp_port();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wyrd"));
+        cmd.args(["run", "--no-autoconnect", "--name", "wyrd", "--bank"])
+            .arg(&bank)
+            .args(["--osc-port", &osc_port.to_string()])
+            .args(extra)
+            .env("JACK_DEFAULT_SERVER", server.name());
+        let mut wyrd = ChildGuard::spawn("wyrd", &mut cmd, &dir.path().join("wyrd.log")).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !wyrd.log().contains("wyrd: ready") {
+            if let Err(e) = wyrd.check_alive() {
+                panic!("wyrd did not start: {e}");
+            }
+            assert!(Instant::now() < deadline, "wyrd not ready:\n{}", wyrd.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let capturer = Capturer::new("wyrd-test").unwrap();
+        capturer
+            .connect(
+                "wyrd:midi_in",
+                "wyrd:out_l",
+                "wyrd:out_r",
+                Duration::from_secs(10),
+            )
+            .unwrap();
+        capturer.connect_input("wyrd:in_l", "wyrd:in_r").unwrap();
+        Rig {
+            wyrd,
+            capturer,
+            server,
+            dir,
+            osc_port,
+            _turn: turn,
+        }
+    }
+
+    pub fn play(&mut self, job: &Job) -> Vec<f32> {
+        self.play_while(job, || {})
+    }
+
+    /// Plays `job`, calling `meanwhile` every millisecond or so from the moment the job is
+    /// handed to JACK (it starts within the next period): the way to act on wyrd while it is
+    /// being recorded.
+    pub fn play_while(&mut self, job: &Job, mut meanwhile: impl FnMut()) -> Vec<f32> {
+        let wyrd = &mut self.wyrd;
+        let (left, right) = self
+            .capturer
+            .run(job, || {
+                meanwhile();
+                wyrd.check_alive()
+            })
+            .unwrap();
+        assert!(left.iter().chain(&right).all(|s| s.is_finite()));
+        left
+    }
+
+    /// Ctrl-C; returns wyrd's output once it has exited.
+    pub fn interrupt(&mut self) -> String {
+        let status = self
+            .wyrd
+            .signal_and_wait(libc::SIGINT, Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("wyrd ignored Ctrl-C:\n{}", self.wyrd.log()));
+        let log = self.wyrd.log();
+        assert!(status.success(), "{status}:\n{log}");
+        log
+    }
+}
+
+pub fn rms(x: &[f32]) -> f64 {
+    (x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt()
+}
+
+pub fn cents(hz: f64, reference: f64) -> f64 {
+    1200.0 * (hz / reference).log2()
+}
+
+/// Median pitch of a stretch of audio.
+pub fn pitch(x: &[f32]) -> f64 {
+    let mut hz: Vec<f64> = track(x, &PitchConfig::new(SR))
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.hz > 0.0)
+        .map(|e| e.hz)
+        .collect();
+    assert!(hz.len() > 3, "no pitch found");
+    hz.sort_by(f64::total_cmp);
+    hz[hz.len() / 2]
+}
+
+/// The magnitude of `x` at `f` Hz (Goertzel).
+pub fn goertzel(x: &[f32], f: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * f / f64::from(SR);
+    let (mut s1, mut s2) = (0.0f64, 0.0f64);
+    for &v in x {
+        let s = f64::from(v) + 2.0 * w.cos() * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    (s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2).sqrt()
+}
+
+/// Where an offline render of the sine preset first sounds, after its note-on at frame 0.
+pub fn offline_onset() -> usize {
+    let mut synth = wyrd_dsp::Synth::new(SR as f32, 16);
+    let bank =
+        wyrd_bank::read_bank(&test_bank(TempDir::new("wyrd-onset").unwrap().path())).unwrap();
+    synth.load_patch(bank.presets[0].values());
+    synth.note_on(69, 127);
+    let (mut l, mut r) = (vec![0.0; 256], vec![0.0; 256]);
+    synth.process(&mut l, &mut r);
+    l.iter().position(|&s| s != 0.0).unwrap()
+}
+
+#[allow(dead_code)]
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A UDP port free on IPv4 and IPv6 (wyrd binds both): Linux's `[::]` socket is dual-stack
+/// unless told otherwise, so its port was free on both.
+pub fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("[::]:0")
+        .or_else(|_| std::net::UdpSocket::bind("0.0.0.0:0"))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (10 s at most) until wyrd's output holds `text` `count` times.
+pub fn wait_for(rig: &Rig, text: &str, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rig.wyrd.log().matches(text).count() < count {
+        assert!(
+            Instant::now() < deadline,
+            "waiting for {text:?}:\n{}",
+            rig.wyrd.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
