@@ -123,15 +123,11 @@ impl Drop for ScriptHost {
 
 /// The engine frame playing now, from the host's published clock.
 fn playhead(controller: &Controller) -> u64 {
-    let reading = controller.stats().clock.read();
-    if reading.nanos == 0 {
-        // The engine has not run a period yet.
-        return reading.frame;
-    }
-    reading.frame_at(monotonic_nanos())
+    playhead_now(controller).0.max(0.0) as u64
 }
 
-/// The playhead to a fraction of a frame, and the wall-clock time it belongs to.
+/// The playhead to a fraction of a frame, and the wall-clock time it belongs to (before the
+/// engine's first period: the frame it will start with).
 fn playhead_now(controller: &Controller) -> (f64, f64) {
     let reading = controller.stats().clock.read();
     let nanos = monotonic_nanos();
@@ -159,6 +155,11 @@ fn lua_thread(
     let sr = f64::from(runtime.sample_rate());
     let ahead = (config.lookahead.as_secs_f64() * sr).round() as u64;
     let mut watcher = Watch::new(config.watch, tx);
+    let untimed = |controller: &Controller| Now {
+        frame: (playhead(controller) + ahead) as f64,
+        beat: None,
+        exact: false,
+    };
     let mut osc = Dispatcher::new(
         config.osc.clone(),
         Arc::clone(&config.osc_stats),
@@ -171,12 +172,7 @@ fn lua_thread(
             }
         }
         Outcome::Load { path, from } => {
-            let now = Now {
-                frame: (playhead(&controller) + ahead) as f64,
-                beat: None,
-                exact: false,
-            };
-            let answer = match load(runtime, &path, now) {
+            let answer = match load(runtime, &path, untimed(&controller)) {
                 Ok(()) => osc::encode("/script/loaded", &[OscArg::Str(path.display().to_string())]),
                 Err(e) => osc::encode("/script/error", &[OscArg::Str(e.0)]),
             };
@@ -188,11 +184,6 @@ fn lua_thread(
     };
     // Events that arrived while a reload waited for the editor to finish writing.
     let mut deferred: VecDeque<Event> = VecDeque::new();
-    let untimed = |controller: &Controller| Now {
-        frame: (playhead(controller) + ahead) as f64,
-        beat: None,
-        exact: false,
-    };
     loop {
         let horizon = playhead(&controller) + ahead;
         runtime.run_due(horizon);

@@ -107,8 +107,10 @@ fn check_nesting(bytes: &[u8], depth: usize) -> Result<(), String> {
             let n = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
             // OSC 1.0 sizes are multiples of 4. rosc tolerates others and then pads strings
             // from the datagram's start, which would put this check out of step with it.
-            if n % 4 != 0 {
-                return Err(format!("a bundle element of {n} bytes (not a multiple of 4)"));
+            if !n.is_multiple_of(4) {
+                return Err(format!(
+                    "a bundle element of {n} bytes (not a multiple of 4)"
+                ));
             }
             let Some(element) = rest.get(4..4 + n) else {
                 break;

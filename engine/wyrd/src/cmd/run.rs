@@ -250,7 +250,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `/script/load`'s folder: `--scripts-dir`, else the folder holding the script's folder.
+/// `/script/load`'s folder: `--scripts-dir`, else the `scripts/` a norns-style script
+/// (`scripts/<name>/<name>.lua`) lives in, else ./scripts. A script elsewhere does not make its
+/// surroundings loadable: a stray `/tmp/x.lua` must not open all of `/` to controllers.
 fn scripts_dir(a: &Args) -> Option<PathBuf> {
     if let Some(d) = &a.scripts_dir {
         return Some(d.clone());
@@ -259,7 +261,10 @@ fn scripts_dir(a: &Args) -> Option<PathBuf> {
         .script
         .as_ref()
         .and_then(|s| std::fs::canonicalize(s).ok())
-        .and_then(|s| s.parent()?.parent().map(PathBuf::from));
+        .and_then(|s| {
+            let dir = s.parent()?;
+            (dir.file_name()? == s.file_stem()?).then(|| dir.parent().map(PathBuf::from))?
+        });
     from_script.or_else(|| Some(PathBuf::from("scripts")).filter(|d| d.is_dir()))
 }
 
