@@ -22,8 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use jack::{AudioIn, Client, ClientOptions, Control, Port, ProcessScope};
-use wyrd_jackd::{ChildGuard, JackServer, TempDir};
-use wyrd_schema::{find, Patch};
+use wyrd_jackd::{onset_delay, sine_patch, ChildGuard, JackServer, TempDir};
 use wyrd_script::osc::{decode, encode};
 use wyrd_script::OscArg;
 
@@ -124,41 +123,16 @@ fn build_wyrd() -> Result<PathBuf> {
     Ok(wyrd)
 }
 
-/// The sine with 0 attack of wyrd's live tests, as preset 0 of a bank.
-fn sine() -> Patch {
-    let mut p = Patch::default();
-    for (id, v) in [
-        ("osc1_waveform", 0.0),
-        ("osc_mix", -1.0),
-        ("filter_type", 4.0),
-        ("amp_attack", 0.0),
-        ("amp_release", 0.1),
-        ("amp_vel_sens", 1.0),
-        ("master_vol", 0.4),
-        ("reverb_wet", 0.0),
-    ] {
-        p.set(find(id).expect("schema id").index, v);
-    }
-    p.name = "sine".into();
-    p
-}
-
 fn test_bank(dir: &Path) -> Result<PathBuf> {
     let path = dir.join("test.bank");
-    wyrd_bank::write_bank(&path, &[sine()])?;
+    wyrd_bank::write_bank(&path, &[sine_patch()])?;
     Ok(path)
 }
 
-/// Where the same patch first sounds offline after a note-on at frame 0: the voice's own
-/// onset delay, which live playing adds to every note.
+/// The voice's own onset delay, which live playing adds to every note.
 fn offline_onset() -> Result<u32> {
-    let mut synth = wyrd_dsp::Synth::new(SR as f32, 16);
-    synth.load_patch(sine().values());
-    synth.note_on(NOTE, 127);
-    let (mut l, mut r) = (vec![0.0; 256], vec![0.0; 256]);
-    synth.process(&mut l, &mut r);
-    let at = l.iter().position(|&s| s != 0.0);
-    Ok(at.context("the offline render is silent")? as u32)
+    let at = onset_delay(&sine_patch(), SR, NOTE).context("the offline render is silent")?;
+    Ok(at as u32)
 }
 
 struct Rig {

@@ -2,8 +2,7 @@
 //! built-in path it names (norns' order), at the group's logical time. Timetagged bundles
 //! wait here until their frame comes within the lookahead, like clock wake-ups.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,8 +52,8 @@ pub struct Dispatcher {
     stats: Arc<OscStats>,
     bank: String,
     time: TimeMap,
-    pending: BinaryHeap<Reverse<(u64, u64)>>,
-    waiting: std::collections::HashMap<u64, Packet>,
+    /// Waiting bundles by (frame, arrival): same-frame bundles keep their order.
+    waiting: BTreeMap<(u64, u64), Packet>,
     seq: u64,
 }
 
@@ -69,8 +68,7 @@ impl Dispatcher {
             stats,
             bank,
             time: TimeMap::new(sample_rate),
-            pending: BinaryHeap::new(),
-            waiting: Default::default(),
+            waiting: BTreeMap::new(),
             seq: 0,
         }
     }
@@ -119,8 +117,7 @@ impl Dispatcher {
                     return vec![];
                 }
                 self.seq += 1;
-                self.pending.push(Reverse((frame, self.seq)));
-                self.waiting.insert(self.seq, packet);
+                self.waiting.insert((frame, self.seq), packet);
                 vec![]
             }
         }
@@ -128,20 +125,19 @@ impl Dispatcher {
 
     /// The frame of the next waiting bundle.
     pub fn next_due(&self) -> Option<u64> {
-        self.pending.peek().map(|Reverse((f, _))| *f)
+        self.waiting.keys().next().map(|&(frame, _)| frame)
     }
 
     /// Delivers every waiting bundle due by `horizon`, each on its frame.
     pub fn run_due(&mut self, runtime: &mut Runtime, horizon: u64) -> Vec<Outcome> {
         let mut out = vec![];
-        while let Some(&Reverse((frame, seq))) = self.pending.peek() {
+        while let Some(entry) = self.waiting.first_entry() {
+            let frame = entry.key().0;
             if frame > horizon {
                 break;
             }
-            self.pending.pop();
-            if let Some(p) = self.waiting.remove(&seq) {
-                out.extend(self.deliver(runtime, &p.messages, p.from, exact(frame)));
-            }
+            let p = entry.remove();
+            out.extend(self.deliver(runtime, &p.messages, p.from, exact(frame)));
         }
         out
     }

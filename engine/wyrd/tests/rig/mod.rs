@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use wyrd_analysis::pitch::{track, PitchConfig};
-use wyrd_jackd::{Capturer, ChildGuard, JackServer, Job, TempDir};
+use wyrd_jackd::{onset_delay, sine_patch, Capturer, ChildGuard, JackServer, Job, TempDir};
 use wyrd_schema::{find, Patch};
 
 pub const SR: u32 = 48_000;
@@ -41,23 +41,9 @@ fn set(p: &mut Patch, id: &str, v: f32) {
     p.set(find(id).unwrap().index, v);
 }
 
-/// Preset 0: a plain sine with full velocity sensitivity and a 0.1 s release.
-/// Preset 1: the same with a saw.
+/// Preset 0: the tests' sine ([`sine_patch`]). Preset 1: the same with a saw.
 pub fn test_bank(dir: &Path) -> PathBuf {
-    let mut sine = Patch::default();
-    for (id, v) in [
-        ("osc1_waveform", 0.0),
-        ("osc_mix", -1.0),
-        ("filter_type", 4.0),
-        ("amp_attack", 0.0),
-        ("amp_release", 0.1),
-        ("amp_vel_sens", 1.0),
-        ("master_vol", 0.4),
-        ("reverb_wet", 0.0),
-    ] {
-        set(&mut sine, id, v);
-    }
-    sine.name = "sine".into();
+    let sine = sine_patch();
     let mut saw = sine.clone();
     set(&mut saw, "osc1_waveform", 2.0);
     saw.name = "saw".into();
@@ -177,14 +163,7 @@ pub fn goertzel(x: &[f32], f: f64) -> f64 {
 
 /// Where an offline render of the sine preset first sounds, after its note-on at frame 0.
 pub fn offline_onset() -> usize {
-    let mut synth = wyrd_dsp::Synth::new(SR as f32, 16);
-    let bank =
-        wyrd_bank::read_bank(&test_bank(TempDir::new("wyrd-onset").unwrap().path())).unwrap();
-    synth.load_patch(bank.presets[0].values());
-    synth.note_on(69, 127);
-    let (mut l, mut r) = (vec![0.0; 256], vec![0.0; 256]);
-    synth.process(&mut l, &mut r);
-    l.iter().position(|&s| s != 0.0).unwrap()
+    onset_delay(&sine_patch(), SR, 69).expect("the sine is silent")
 }
 
 #[allow(dead_code)]
