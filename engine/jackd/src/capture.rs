@@ -12,6 +12,7 @@
 //! `[record_from, record_from + record_len)` of that job. Any missed or late cycle is reported
 //! as a [`Glitch`] rather than silently shifting the audio.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -150,7 +151,8 @@ impl Default for EventList {
 struct Recording {
     left: Vec<f32>,
     right: Vec<f32>,
-    filled: usize,
+    /// Which frames a cycle wrote: a cycle the recorder missed leaves a hole, in place.
+    covered: Vec<bool>,
 }
 
 /// State shared between the control thread and both real-time callbacks.
@@ -161,8 +163,6 @@ struct Recording {
 #[derive(Debug, Default)]
 struct Shared {
     state: AtomicU8,
-    /// Processed-frame count at the start of the current cycle, set by the sender.
-    cycle_start: AtomicU32,
     job_start: AtomicU32,
     record_from: AtomicU32,
     record_len: AtomicU32,
@@ -172,6 +172,8 @@ struct Shared {
     recording: Mutex<Recording>,
     /// Audio the sender plays, (left, right); only touched by the control thread while IDLE.
     input: Mutex<(Vec<f32>, Vec<f32>)>,
+    /// Frame ranges of the last recording that no cycle wrote (control thread only).
+    holes: Mutex<Vec<Range<usize>>>,
 }
 
 impl Shared {
@@ -198,16 +200,14 @@ struct Sender {
     pending: EventList,
     next: usize,
     start: u32,
-    frames: u32,
 }
 
 impl jack::ProcessHandler for Sender {
     fn process(&mut self, _: &Client, ps: &ProcessScope) -> Control {
-        let t0 = self.frames;
+        // JACK's own frame time, the same for every client in a cycle: a cycle this client
+        // misses on a busy machine does not shift the others.
+        let t0 = ps.last_frame_time();
         let n = ps.n_frames();
-        self.frames = t0.wrapping_add(n);
-        // The sender runs first in every cycle, so the recorder reads this value for the same one.
-        self.shared.cycle_start.store(t0, Ordering::Release);
         // Always take the writer: it clears the port buffer, which JACK does not do for us.
         let mut writer = self.port.writer(ps);
         let (out_l, out_r) = (self.out_l.as_mut_slice(ps), self.out_r.as_mut_slice(ps));
@@ -278,7 +278,7 @@ impl jack::ProcessHandler for Recorder {
         if self.shared.state.load(Ordering::Acquire) != RUNNING {
             return Control::Continue;
         }
-        let t0 = self.shared.cycle_start.load(Ordering::Acquire);
+        let t0 = ps.last_frame_time();
         let n = i64::from(ps.n_frames());
         let start = self
             .shared
@@ -288,7 +288,12 @@ impl jack::ProcessHandler for Recorder {
         let len = i64::from(self.shared.record_len.load(Ordering::Relaxed));
         // Where this cycle starts, in recording frames (negative: before the recording).
         let rel = i64::from(t0.wrapping_sub(start) as i32);
-        if rel + n <= 0 || rel >= len {
+        if rel + n <= 0 {
+            return Control::Continue;
+        }
+        if rel >= len {
+            // Past the end: the last cycle itself was missed, and what is left is a hole.
+            self.shared.state.store(DONE, Ordering::Release);
             return Control::Continue;
         }
         let Ok(mut rec) = self.shared.recording.try_lock() else {
@@ -297,16 +302,13 @@ impl jack::ProcessHandler for Recorder {
         };
         let src_from = (-rel).max(0) as usize;
         let dst_from = rel.max(0) as usize;
-        // Every frame must come from the cycle that produced it; a skipped cycle shows up here.
-        if rec.filled != dst_from {
-            self.shared.fault(FAULT_GAP);
-        }
         let count = (n as usize - src_from).min(len as usize - dst_from);
         let (l, r) = (self.left.as_slice(ps), self.right.as_slice(ps));
-        rec.left[dst_from..dst_from + count].copy_from_slice(&l[src_from..src_from + count]);
-        rec.right[dst_from..dst_from + count].copy_from_slice(&r[src_from..src_from + count]);
-        rec.filled = dst_from + count;
-        if rec.filled == len as usize {
+        let to = dst_from..dst_from + count;
+        rec.left[to.clone()].copy_from_slice(&l[src_from..src_from + count]);
+        rec.right[to.clone()].copy_from_slice(&r[src_from..src_from + count]);
+        rec.covered[to.clone()].fill(true);
+        if to.end == len as usize {
             self.shared.state.store(DONE, Ordering::Release);
         }
         Control::Continue
@@ -353,7 +355,6 @@ impl Capturer {
             pending: EventList::default(),
             next: 0,
             start: 0,
-            frames: 0,
         };
         let recorder = Recorder {
             left,
@@ -438,6 +439,12 @@ impl Capturer {
         Ok(())
     }
 
+    /// The frame ranges of the last recording that the recorder missed (a real-time job on a
+    /// busy machine): they hold silence, and every other frame sits where it was played.
+    pub fn last_holes(&self) -> Vec<Range<usize>> {
+        lock(&self.shared.holes).clone()
+    }
+
     pub fn server_gone(&self) -> bool {
         self.shared.server_gone.load(Ordering::Acquire)
     }
@@ -479,7 +486,7 @@ impl Capturer {
             let mut rec = lock(&self.shared.recording);
             rec.left = vec![0.0; len];
             rec.right = vec![0.0; len];
-            rec.filled = 0;
+            rec.covered = vec![false; len];
         }
         self.shared
             .record_from
@@ -522,7 +529,15 @@ impl Capturer {
         self.shared.state.store(IDLE, Ordering::Release);
         waited?;
 
+        let holes = {
+            let rec = lock(&self.shared.recording);
+            holes(&rec.covered)
+        };
         let mut faults = self.shared.faults.load(Ordering::Relaxed);
+        if !holes.is_empty() {
+            faults |= FAULT_GAP;
+        }
+        *lock(&self.shared.holes) = holes;
         if !job.freewheel {
             // In real time a busy machine makes JACK skip late clients now and then; a
             // real-time job is about timing under load, not about a gapless recording.
@@ -536,6 +551,24 @@ impl Capturer {
         let right = std::mem::take(&mut rec.right);
         Ok((left, right))
     }
+}
+
+/// The runs of frames no cycle wrote.
+fn holes(covered: &[bool]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < covered.len() {
+        if covered[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < covered.len() && !covered[i] {
+            i += 1;
+        }
+        out.push(start..i);
+    }
+    out
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

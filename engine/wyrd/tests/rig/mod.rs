@@ -4,6 +4,7 @@
 //!
 //! Each test file uses only some of these helpers, hence the `dead_code` allowances.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
@@ -197,4 +198,36 @@ pub fn wait_for(rig: &Rig, text: &str, count: usize) {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Onsets of a real-time recording that tell where wyrd played them, with `holes` (cycles the
+/// recorder missed on a busy machine: silence, in place) taken out, since a note starting inside
+/// one surfaces at the hole's end.
+#[allow(dead_code)]
+pub fn onsets_clear_of(out: &[f32], holes: &[Range<usize>]) -> Vec<usize> {
+    wyrd_jackd::onsets(out, 3000)
+        .into_iter()
+        .filter(|&f| !holes.iter().any(|h| f >= h.start && f <= h.end + 64))
+        .collect()
+}
+
+/// Checks that notes due every `spacing` frames sit on their grid: each gap between onsets is a
+/// multiple of `spacing` plus whole periods (cycles wyrd itself was not run for on a loaded
+/// machine), and at least a third are exact. A scheduler that applied events at period starts
+/// would be off by a fraction of a period.
+#[allow(dead_code)]
+pub fn assert_on_grid(on: &[usize], spacing: usize, holes: &[Range<usize>]) {
+    let gaps: Vec<i64> = on.windows(2).map(|w| (w[1] - w[0]) as i64).collect();
+    let s = spacing as i64;
+    let off = |g: i64| g - s * ((g + s / 2) / s).max(1);
+    assert!(
+        gaps.iter()
+            .all(|&g| off(g).rem_euclid(i64::from(PERIOD)) == 0),
+        "onset gaps {gaps:?}, recorder holes {holes:?}"
+    );
+    let exact = gaps.iter().filter(|&&g| off(g) == 0).count();
+    assert!(
+        exact * 3 >= gaps.len(),
+        "onset gaps {gaps:?}, recorder holes {holes:?}"
+    );
 }
