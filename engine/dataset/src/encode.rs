@@ -168,11 +168,11 @@ mod tests {
         // One 1 per group.
         assert_eq!(x[e.n_cont()..].iter().sum::<f32>(), 9.0);
         let back = e.decode_x(&x, &Patch::from_values("base", defaults()));
-        for i in 0..NUM_PARAMS {
+        for (i, spec) in PARAMS.iter().enumerate() {
             assert!(
                 (back.get(i) - p.get(i)).abs() < 1e-6,
                 "{}: {} vs {}",
-                PARAMS[i].id,
+                spec.id,
                 back.get(i),
                 p.get(i)
             );

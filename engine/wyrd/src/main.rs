@@ -36,6 +36,13 @@ enum Command {
     Repl(cmd::repl::Args),
     /// Show what wyrd finds: JACK server, ports, real-time limits, ONNX Runtime, banks.
     Doctor,
+    /// Model data: the preset split and rendered datasets (models/FORMAT.md).
+    #[command(subcommand)]
+    Dataset(cmd::dataset::Command),
+    /// Evaluate models against the test split: matching, VAE reconstruction, prior, interpolation.
+    Eval(cmd::eval::Args),
+    /// Match a recorded note to an amSynth preset with the note matcher model.
+    Match(cmd::match_::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -49,6 +56,9 @@ fn main() -> std::process::ExitCode {
         Command::Run(a) => cmd::run::run(&a),
         Command::Repl(a) => cmd::repl::run(&a),
         Command::Doctor => cmd::doctor::run(),
+        Command::Dataset(c) => cmd::dataset::run(&c),
+        Command::Eval(a) => cmd::eval::run(&a),
+        Command::Match(a) => cmd::match_::run(&a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,7 +1,10 @@
 pub mod analyze;
 pub mod bank;
 pub mod compare;
+pub mod dataset;
 pub mod doctor;
+pub mod eval;
+pub mod match_;
 pub mod params;
 pub mod render;
 pub mod repl;
