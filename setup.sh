@@ -5,6 +5,7 @@
 #   ./setup.sh banks      fetch amSynth's banks into data/amsynth/banks
 #   ./setup.sh ort        fetch ONNX Runtime 1.31.1 (from its PyPI wheel) into data/onnxruntime
 #   ./setup.sh pyosc      a Python venv with python-osc in data/pyosc (the live OSC tests' client)
+#   ./setup.sh train      a Python venv with PyTorch and ONNX in data/train-venv (models/train)
 # Nothing from other projects is committed: banks come from Debian's amsynth package at setup time.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -87,6 +88,16 @@ pyosc() {
     echo "setup: python-osc $PYOSC_VERSION in a venv at $venv"
     python3 -m venv "$venv"
     "$venv/bin/python" -m pip install -q --disable-pip-version-check "python-osc==$PYOSC_VERSION"
+}
+
+# models/train's pinned requirements; reinstalled when they change.
+train() {
+    local venv=$DATA/train-venv req=$ROOT/models/train/requirements.txt
+    if [ -f "$venv/.requirements" ] && cmp -s "$req" "$venv/.requirements"; then return; fi
+    echo "setup: PyTorch and ONNX (models/train/requirements.txt) in a venv at $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
+    cp "$req" "$venv/.requirements"
 }
 
 demo() {

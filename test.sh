@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs all of wyrd's tests on a fresh Debian/Ubuntu machine: installs what they need (system
-# packages, Rust, amSynth's banks, python-osc), checks formatting and lints, then runs the test
-# suite.
+# packages, Rust, amSynth's banks, python-osc, ONNX Runtime, PyTorch), checks formatting and
+# lints, then runs the Rust test suite and the training code's tests.
 # The amSynth fidelity capture tests are opt-in: WYRD_FIDELITY=1 ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
-./setup.sh deps banks pyosc
+./setup.sh deps banks pyosc ort train
 # shellcheck disable=SC1091
 command -v cargo >/dev/null 2>&1 || . "$HOME/.cargo/env"
 cargo fmt --all -- --check
@@ -13,6 +13,12 @@ cargo clippy --workspace --all-targets --release -q -- -D warnings
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set -o pipefail
-cargo test --workspace --release 2>&1 | tee "$log"
-# cargo's last line is a doc-test run with nothing in it; say what the whole suite did.
-awk '/^test result:/ { p += $4; f += $6 } END { printf "summary: %d passed, %d failed\n", p, f }' "$log"
+status=0
+cargo test --workspace --release 2>&1 | tee "$log" || status=$?
+# The training code: a tiny dataset rendered by this wyrd, a few steps, export, ONNX Runtime.
+WYRD_BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/wyrd data/train-venv/bin/python -m pytest -q models/train/tests 2>&1 | tee -a "$log" || status=$?
+# Say what the whole suite did (cargo's and pytest's result lines).
+awk '/^test result:/ { p += $4; f += $6 }
+     /^[0-9]+ (passed|failed)/ { for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "summary: %d passed, %d failed\n", p, f }' "$log"
+exit $status
