@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up wyrd on a fresh Debian/Ubuntu machine (no sound card needed) and runs the main job.
-#   ./setup.sh            everything, then render a preset and a script to out/
+#   ./setup.sh            everything, then render a preset and a script to out/ and match a note
 #   ./setup.sh deps       system packages and Rust only
 #   ./setup.sh banks      fetch amSynth's banks into data/amsynth/banks
 #   ./setup.sh ort        fetch ONNX Runtime 1.31.1 (from its PyPI wheel) into data/onnxruntime
@@ -107,8 +107,12 @@ demo() {
     ./target/release/wyrd bank list "$bank" | head -5
     ./target/release/wyrd render --bank "$bank" --preset 0 --notes 48,55,60 --hold 2 --tail 1 -o out/demo.wav
     ./target/release/wyrd render scripts/steps/steps.lua --seconds 8 -o out/steps.wav
-    echo "setup: rendered out/demo.wav and out/steps.wav (a Lua step sequencer)"
+    # "Make a patch that sounds like this": a note of a preset, matched by the shipped model.
+    ./target/release/wyrd render --bank "$bank" --preset 5 --notes 57 --hold 1 --tail 0.5 -o out/note.wav
+    ./target/release/wyrd match out/note.wav -o out/matched.amSynth.preset --render out/matched.wav
+    echo "setup: rendered out/demo.wav, out/steps.wav (a Lua step sequencer), and out/matched.wav"
+    echo "       (the note matcher's patch for out/note.wav, saved as out/matched.amSynth.preset)"
 }
 
-if [ $# -eq 0 ]; then set -- deps banks demo; fi
+if [ $# -eq 0 ]; then set -- deps banks ort demo; fi
 for step in "$@"; do "$step"; done

@@ -209,19 +209,44 @@ fn a_missing_runtime_library_is_an_error_naming_the_path() {
 /// Every shipped model: metadata valid, ONNX Runtime equal to PyTorch on its check file.
 #[test]
 fn every_shipped_model_is_valid() {
-    if !have_runtime() {
-        return;
-    }
+    // The shipped models are the product: without the runtime this test fails rather than skips
+    // (`./test.sh` fetches it).
+    assert!(
+        have_runtime(),
+        "ONNX Runtime 1.31.1 not found: run ./setup.sh ort"
+    );
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    let mut models: Vec<PathBuf> = entries
+    let mut models: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "onnx"))
         .collect();
     models.sort();
+    let names: Vec<String> = models
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for d in [2, 4, 8, 16] {
+        for part in ["decoder", "encoder"] {
+            let name = format!("preset_vae{d}_{part}.onnx");
+            assert!(names.contains(&name), "{name} missing from {names:?}");
+        }
+    }
+    for name in [
+        "note_matcher_direct.onnx",
+        "note_matcher_vae.onnx",
+        "live_matcher.onnx",
+    ] {
+        assert!(
+            names.iter().any(|n| n == name),
+            "{name} missing from {names:?}"
+        );
+    }
+    for path in &models {
+        let size = std::fs::metadata(path).unwrap().len();
+        assert!(size <= 5 << 20, "{}: {size} bytes", path.display());
+    }
     for path in models {
         let m = Model::open(&path).unwrap_or_else(|e| panic!("{e}"));
         let check = check_path(&m);

@@ -24,7 +24,7 @@ pub struct Args {
     #[arg(long)]
     render: Option<PathBuf>,
     /// The note matcher model.
-    #[arg(long, default_value = "models/note_matcher_vae.onnx")]
+    #[arg(long, default_value = "models/note_matcher_direct.onnx")]
     model: PathBuf,
 }
 
