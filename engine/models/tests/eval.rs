@@ -64,6 +64,10 @@ fn write_dataset(dir: &Path, presets: &[Patch], notes: &[u8]) {
         let preset = Array1::from(part.iter().map(|&(p, _)| p as i32).collect::<Vec<_>>());
         let file = File::create(dir.join(format!("shard-{s}-of-2-0.npz"))).unwrap();
         let mut npz = NpzWriter::new(file);
+        // Global item ids, in order: the first shard holds the first half.
+        let first = if s == 0 { 0 } else { items.len() / 2 };
+        let item: ndarray::Array1<i64> = (first as i64..(first + n) as i64).collect();
+        npz.add_array("item", &item).unwrap();
         npz.add_array("params", &params).unwrap();
         npz.add_array("x", &x).unwrap();
         npz.add_array("note", &note).unwrap();
