@@ -5,24 +5,8 @@ use wyrd_schema::{find, Patch};
 
 pub const SR: u32 = 48_000;
 
-/// A plain sine voice: osc1 only, no filter, no effects, full velocity sensitivity.
-pub fn sine_patch() -> Patch {
-    let mut p = Patch::default();
-    for (id, v) in [
-        ("osc1_waveform", 0.0),
-        ("osc_mix", -1.0),
-        ("filter_type", 4.0),
-        ("amp_attack", 0.0),
-        ("amp_release", 0.1),
-        ("amp_vel_sens", 1.0),
-        ("master_vol", 0.4),
-        ("reverb_wet", 0.0),
-    ] {
-        p.set(find(id).unwrap().index, v);
-    }
-    p.name = "test sine".into();
-    p
-}
+/// A plain sine voice: the one the live tests and benches play.
+pub use wyrd_jackd::sine_patch;
 
 /// A bright saw voice, for telling presets apart.
 pub fn saw_patch() -> Patch {
