@@ -136,20 +136,26 @@ pub struct LiveAnalysis {
 
 struct Worker {
     reader: InputReader,
-    features: StreamingAnalyzer,
-    pitch: [PitchTracker; 2],
-    amp: [AmpFollower; 2],
+    analyzer: LiveAnalyzer,
     tap: Option<hound::WavWriter<BufWriter<File>>>,
     idle: Duration,
     shared: Arc<Shared>,
 }
 
-/// Samples moved out of the ring per step.
-const CHUNK: usize = 1024;
+/// The live analysis itself, without a thread: stereo input in, [`LiveFrame`]s out. The
+/// analysis thread runs one; offline resynthesis runs another over a file, so both see the
+/// same frames for the same input.
+pub struct LiveAnalyzer {
+    features: StreamingAnalyzer,
+    pitch: [PitchTracker; 2],
+    amp: [AmpFollower; 2],
+    latest_pitch: [f32; 2],
+    latest_confidence: [f32; 2],
+    mono: Vec<f32>,
+}
 
-impl LiveAnalysis {
-    /// Builds every analyser (so configuration errors surface here) and starts the thread.
-    pub fn spawn(reader: InputReader, config: LiveConfig) -> Result<LiveAnalysis, AnalysisError> {
+impl LiveAnalyzer {
+    pub fn new(config: &LiveConfig) -> Result<LiveAnalyzer, AnalysisError> {
         if config.features.mfcc.n_mfcc > MAX_MFCC {
             return Err(invalid(format!(
                 "live analysis carries at most {MAX_MFCC} MFCCs, not {}",
@@ -158,6 +164,108 @@ impl LiveAnalysis {
         }
         let sr = config.pitch.sample_rate;
         let follower = || AmpFollower::new(sr, config.amp_attack, config.amp_release);
+        Ok(LiveAnalyzer {
+            features: StreamingAnalyzer::new(config.features.clone())?,
+            pitch: [
+                PitchTracker::new(config.pitch)?,
+                PitchTracker::new(config.pitch)?,
+            ],
+            amp: [follower()?, follower()?],
+            latest_pitch: [-1.0; 2],
+            latest_confidence: [0.0; 2],
+            mono: Vec::new(),
+        })
+    }
+
+    /// Samples of input between two frames.
+    pub fn hop(&self) -> usize {
+        self.features.config().mfcc.mel.hop_length
+    }
+
+    /// The followers' latest values.
+    pub fn levels(&self) -> Levels {
+        let two = |f: &dyn Fn(usize) -> f32| [f(0), f(1)];
+        Levels {
+            amp: two(&|c| self.amp[c].rms() as f32),
+            peak: two(&|c| self.amp[c].peak() as f32),
+            pitch: self.latest_pitch,
+            confidence: self.latest_confidence,
+        }
+    }
+
+    /// Analyses `left`/`right` (equal lengths; non-finite samples are read as silence) and
+    /// calls `on_frame` for every feature frame completed, in order.
+    pub fn push(
+        &mut self,
+        left: &[f32],
+        right: &[f32],
+        mut on_frame: impl FnMut(&LiveFrame),
+    ) -> Result<(), AnalysisError> {
+        let n = left.len().min(right.len());
+        self.mono.clear();
+        self.mono.extend(
+            left[..n]
+                .iter()
+                .zip(&right[..n])
+                .map(|(&l, &r)| 0.5 * (clean(l) + clean(r))),
+        );
+        for (ch, input) in [&left[..n], &right[..n]].into_iter().enumerate() {
+            let (pitch, confidence) = (&mut self.latest_pitch, &mut self.latest_confidence);
+            for chunk in input.chunks(CHUNK) {
+                let mut buf = [0.0f32; CHUNK];
+                let buf = &mut buf[..chunk.len()];
+                for (d, &s) in buf.iter_mut().zip(chunk) {
+                    *d = clean(s);
+                }
+                self.amp[ch].process(buf);
+                self.pitch[ch].push(buf, |e| {
+                    pitch[ch] = e.hz as f32;
+                    confidence[ch] = e.confidence as f32;
+                });
+            }
+        }
+        let hop = self.hop() as u64;
+        let levels = self.levels();
+        let mono = std::mem::take(&mut self.mono);
+        let result = self.features.push(&mono, |f: &FeatureFrame<'_>| {
+            let mut mfcc = [0.0f32; MAX_MFCC];
+            for (d, &s) in mfcc.iter_mut().zip(f.mfcc) {
+                *d = s as f32;
+            }
+            on_frame(&LiveFrame {
+                index: f.index as u64,
+                centre: f.index as u64 * hop,
+                n_mfcc: f.mfcc.len().min(MAX_MFCC),
+                mfcc,
+                rms: f.rms as f32,
+                centroid: f.centroid as f32,
+                flatness: f.flatness as f32,
+                pitch_hz: levels.pitch,
+                amp: levels.amp,
+            });
+        });
+        self.mono = mono;
+        result
+    }
+}
+
+/// Other JACK clients can send anything; analysis sees silence instead of NaN.
+fn clean(x: f32) -> f32 {
+    if x.is_finite() {
+        x
+    } else {
+        0.0
+    }
+}
+
+/// Samples moved out of the ring per step.
+const CHUNK: usize = 1024;
+
+impl LiveAnalysis {
+    /// Builds every analyser (so configuration errors surface here) and starts the thread.
+    pub fn spawn(reader: InputReader, config: LiveConfig) -> Result<LiveAnalysis, AnalysisError> {
+        let analyzer = LiveAnalyzer::new(&config)?;
+        let sr = config.pitch.sample_rate;
         let tap = match &config.tap {
             Some(path) => Some(
                 hound::WavWriter::create(
@@ -179,12 +287,7 @@ impl LiveAnalysis {
         }
         let mut worker = Worker {
             reader,
-            features: StreamingAnalyzer::new(config.features.clone())?,
-            pitch: [
-                PitchTracker::new(config.pitch)?,
-                PitchTracker::new(config.pitch)?,
-            ],
-            amp: [follower()?, follower()?],
+            analyzer,
             tap,
             idle: config.idle,
             shared: Arc::clone(&shared),
@@ -254,7 +357,6 @@ impl Worker {
     fn run(&mut self) -> Result<(), AnalysisError> {
         let mut left = vec![0.0f32; CHUNK];
         let mut right = vec![0.0f32; CHUNK];
-        let mut mono = vec![0.0f32; CHUNK];
         loop {
             // Read the stop flag before draining, so everything written before `stop` is seen.
             let stopping = self.shared.stop.load(Ordering::Acquire);
@@ -266,7 +368,7 @@ impl Worker {
                 std::thread::sleep(self.idle);
                 continue;
             }
-            self.step(&mut left[..n], &mut right[..n], &mut mono[..n])?;
+            self.step(&left[..n], &right[..n])?;
         }
         if let Some(tap) = self.tap.take() {
             tap.finalize()
@@ -275,12 +377,7 @@ impl Worker {
         Ok(())
     }
 
-    fn step(
-        &mut self,
-        left: &mut [f32],
-        right: &mut [f32],
-        mono: &mut [f32],
-    ) -> Result<(), AnalysisError> {
+    fn step(&mut self, left: &[f32], right: &[f32]) -> Result<(), AnalysisError> {
         if let Some(tap) = self.tap.as_mut() {
             for (&l, &r) in left.iter().zip(right.iter()) {
                 tap.write_sample(l)
@@ -288,46 +385,12 @@ impl Worker {
                     .map_err(|e| invalid(format!("cannot write the tap file: {e}")))?;
             }
         }
-        // Other JACK clients can send anything; analysis sees silence instead of NaN.
-        for x in left.iter_mut().chain(right.iter_mut()) {
-            if !x.is_finite() {
-                *x = 0.0;
-            }
-        }
         let shared = &self.shared;
-        for (ch, input) in [&*left, &*right].into_iter().enumerate() {
-            self.amp[ch].process(input);
-            shared.amp[ch].set(self.amp[ch].rms() as f32);
-            shared.peak[ch].set(self.amp[ch].peak() as f32);
-            self.pitch[ch].push(input, |e| {
-                shared.pitch[ch].set(e.hz as f32);
-                shared.confidence[ch].set(e.confidence as f32);
-            });
-        }
-        for ((m, &l), &r) in mono.iter_mut().zip(left.iter()).zip(right.iter()) {
-            *m = 0.5 * (l + r);
-        }
-        let hop = self.features.config().mfcc.mel.hop_length as u64;
-        let subscribers = &self.shared.subscribers;
-        self.features.push(mono, |f: &FeatureFrame<'_>| {
-            let mut mfcc = [0.0f32; MAX_MFCC];
-            for (d, &s) in mfcc.iter_mut().zip(f.mfcc) {
-                *d = s as f32;
-            }
-            let frame = LiveFrame {
-                index: f.index as u64,
-                centre: f.index as u64 * hop,
-                n_mfcc: f.mfcc.len().min(MAX_MFCC),
-                mfcc,
-                rms: f.rms as f32,
-                centroid: f.centroid as f32,
-                flatness: f.flatness as f32,
-                pitch_hz: [shared.pitch[0].get(), shared.pitch[1].get()],
-                amp: [shared.amp[0].get(), shared.amp[1].get()],
-            };
+        let subscribers = &shared.subscribers;
+        self.analyzer.push(left, right, |frame| {
             shared.frames.fetch_add(1, Ordering::Relaxed);
             if let Ok(mut subs) = subscribers.lock() {
-                subs.retain(|tx| match tx.try_send(frame) {
+                subs.retain(|tx| match tx.try_send(*frame) {
                     Ok(()) => true,
                     Err(TrySendError::Full(_)) => {
                         shared.undelivered.fetch_add(1, Ordering::Relaxed);
@@ -337,6 +400,13 @@ impl Worker {
                 });
             }
         })?;
+        let levels = self.analyzer.levels();
+        for ch in 0..2 {
+            shared.amp[ch].set(levels.amp[ch]);
+            shared.peak[ch].set(levels.peak[ch]);
+            shared.pitch[ch].set(levels.pitch[ch]);
+            shared.confidence[ch].set(levels.confidence[ch]);
+        }
         shared
             .samples
             .fetch_add(left.len() as u64, Ordering::Relaxed);

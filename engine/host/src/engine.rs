@@ -156,6 +156,7 @@ impl Engine {
         self.frame = end;
         self.stats.peak_l.store(peak(&left[..n]));
         self.stats.peak_r.store(peak(&right[..n]));
+        self.stats.add_output(&left[..n], &right[..n]);
         self.stats
             .active_voices
             .store(self.synth.active_voices() as u32, Ordering::Relaxed);

@@ -100,6 +100,10 @@ pub struct Stats {
     pub(crate) period_frames: AtomicU32,
     pub(crate) peak_l: AtomicF32,
     pub(crate) peak_r: AtomicF32,
+    /// Running sum of the squared mono output (`(L + R) / 2`) and the frames it covers (f64
+    /// bits, one writer): a reader diffs two readings for the level over any stretch.
+    pub(crate) out_energy: AtomicU64,
+    pub(crate) out_frames: AtomicU64,
     /// Share of the period the last callback took (wall time).
     pub(crate) load: AtomicF32,
     /// Largest share since the last [`Stats::take_load`].
@@ -159,6 +163,32 @@ impl Stats {
             active_voices: self.active_voices.load(Ordering::Relaxed),
             program: self.program.load(Ordering::Relaxed),
         }
+    }
+
+    /// The output's running energy: (sum of squared mono samples, frames). The RMS between two
+    /// readings `a`, `b` is `sqrt((b.0 - a.0) / (b.1 - a.1))`.
+    pub fn output_energy(&self) -> (f64, u64) {
+        let frames = self.out_frames.load(Ordering::Acquire);
+        (
+            f64::from_bits(self.out_energy.load(Ordering::Relaxed)),
+            frames,
+        )
+    }
+
+    /// Adds a period's output to the running energy (audio thread only).
+    pub(crate) fn add_output(&self, left: &[f32], right: &[f32]) {
+        let e: f64 = left
+            .iter()
+            .zip(right)
+            .map(|(&l, &r)| {
+                let m = f64::from(0.5 * (l + r));
+                m * m
+            })
+            .sum();
+        let total = f64::from_bits(self.out_energy.load(Ordering::Relaxed)) + e;
+        self.out_energy.store(total.to_bits(), Ordering::Relaxed);
+        self.out_frames
+            .fetch_add(left.len().min(right.len()) as u64, Ordering::Release);
     }
 
     /// Mean load over the periods since the last call, and the largest; both reset.

@@ -8,11 +8,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "ONNX Runtime library not found at {} (run ./setup.sh ort, or set WYRD_ORT_LIB)",
+        "ONNX Runtime library not found at {} (run ./setup.sh ort, or give --ort-lib PATH or WYRD_ORT_LIB)",
         path.display()
     )]
     RuntimeMissing { path: PathBuf },
-    #[error("ONNX Runtime library {} not found in any data folder (run ./setup.sh ort, or set WYRD_ORT_LIB)", crate::runtime::LIBRARY)]
+    #[error("ONNX Runtime library {} not found in any data folder (run ./setup.sh ort, or give --ort-lib PATH or WYRD_ORT_LIB)", crate::runtime::LIBRARY)]
     RuntimeNotLocated,
     #[error("cannot load ONNX Runtime from {}: {message} (run ./setup.sh ort)", path.display())]
     RuntimeLoad { path: PathBuf, message: String },
@@ -30,6 +30,10 @@ pub enum Error {
     Run { path: PathBuf, message: String },
     #[error("{}: {message}", path.display())]
     Check { path: PathBuf, message: String },
+    #[error("{message}")]
+    Input { message: String },
+    #[error("no model '{name}': {message}")]
+    NotFound { name: String, message: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

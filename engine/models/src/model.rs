@@ -65,8 +65,14 @@ impl Model {
             path: path.to_owned(),
             message: e.to_string(),
         };
+        // One thread per session: the model thread must never compete with the audio thread
+        // for cores, and a batch of one row gains nothing from more.
         let session = Session::builder(&env)
             .map_err(open_err)?
+            .with_intra_threads(1)
+            .map_err(|e| open_err(e.into()))?
+            .with_inter_threads(1)
+            .map_err(|e| open_err(e.into()))?
             .commit_from_memory(&bytes)
             .map_err(open_err)?;
         let props = read_props(&session).map_err(open_err)?;
@@ -472,6 +478,21 @@ impl LiveMatcher {
     /// Schema indices the model sets; the others keep the running patch's values.
     pub fn outputs(&self) -> Vec<usize> {
         self.0.meta.param_indices()
+    }
+
+    /// Raw `cont` and `cat` rows (the subset) for `notes.len()` windows of `[10, 20]`.
+    pub fn predict_raw(&self, windows: &[f32], notes: &[f32]) -> Result<(Vec<f32>, Vec<f32>)> {
+        let out = self.0.run_rows(notes.len(), &[windows, notes])?;
+        Ok(take2(out))
+    }
+
+    /// Frames per window the model reads.
+    pub fn window(&self) -> usize {
+        self.0
+            .inputs
+            .first()
+            .and_then(|(_, s)| s.first().copied())
+            .unwrap_or(ItemSpec::default().window)
     }
 
     pub fn predict_batch(

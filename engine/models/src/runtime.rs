@@ -12,9 +12,21 @@ use crate::error::{Error, Result};
 /// The library inside a data folder (`data/` or `$WYRD_DATA`).
 pub const LIBRARY: &str = "onnxruntime/libonnxruntime.so.1.31.1";
 
-/// Where the library is: `$WYRD_ORT_LIB` if set (returned even when missing, so a typo is
-/// reported as such), else the first data folder holding [`LIBRARY`].
+static OVERRIDE: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Uses `path` (a command-line flag such as `--ort-lib`) before `$WYRD_ORT_LIB` and the data
+/// folders. Only takes effect before the first model is opened.
+pub fn set_library_path(path: Option<PathBuf>) {
+    *OVERRIDE.lock().unwrap_or_else(|e| e.into_inner()) = path;
+}
+
+/// Where the library is: the flag ([`set_library_path`]), else `$WYRD_ORT_LIB` if set (both
+/// returned even when missing, so a typo is reported as such), else the first data folder
+/// holding [`LIBRARY`].
 pub fn library_path() -> Result<PathBuf> {
+    if let Some(p) = OVERRIDE.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+        return Ok(p);
+    }
     if let Some(p) = std::env::var_os("WYRD_ORT_LIB").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(p));
     }

@@ -43,6 +43,8 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Match a recorded note to an amSynth preset with the note matcher model.
     Match(cmd::match_::Args),
+    /// Resynthesise a recording through the live matcher and the pitch and amplitude followers, offline.
+    Resynth(cmd::resynth::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -59,6 +61,7 @@ fn main() -> std::process::ExitCode {
         Command::Dataset(c) => cmd::dataset::run(&c),
         Command::Eval(a) => cmd::eval::run(&a),
         Command::Match(a) => cmd::match_::run(&a),
+        Command::Resynth(a) => cmd::resynth::run(&a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

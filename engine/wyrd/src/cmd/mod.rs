@@ -8,6 +8,7 @@ pub mod match_;
 pub mod params;
 pub mod render;
 pub mod repl;
+pub mod resynth;
 pub mod run;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,267 @@
+//! `wyrd resynth` end to end with the shipped live matcher: the pitch and amplitude followers,
+//! determinism, bad input, and how close the resynthesis of test-split presets comes to them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use wyrd_analysis::distance::mel_lsd;
+use wyrd_analysis::pitch::{track, PitchConfig};
+use wyrd_render::{read_wav, render_notes, write_wav, NoteRender, Stereo};
+use wyrd_schema::{defaults, find, Patch};
+
+const SR: u32 = 48_000;
+
+fn wyrd(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wyrd"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run wyrd")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wyrd-resynth-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn note(patch: &Patch, n: u8, hold: f64, gain: f32) -> Stereo {
+    let mut a = render_notes(
+        patch,
+        &NoteRender {
+            notes: vec![n],
+            hold,
+            tail: 0.5,
+            sample_rate: SR,
+            max_voices: 1,
+            ..NoteRender::default()
+        },
+    );
+    for x in a.left.iter_mut().chain(a.right.iter_mut()) {
+        *x *= gain;
+    }
+    a
+}
+
+fn append(a: &mut Stereo, b: &Stereo) {
+    a.left.extend_from_slice(&b.left);
+    a.right.extend_from_slice(&b.right);
+}
+
+fn rms(x: &[f32]) -> f64 {
+    (x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() / x.len() as f64).sqrt()
+}
+
+fn median_pitch(x: &[f32]) -> f64 {
+    let mut hz: Vec<f64> = track(x, &PitchConfig::new(SR))
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.is_voiced())
+        .map(|e| e.hz)
+        .collect();
+    assert!(!hz.is_empty(), "no pitch");
+    hz.sort_by(f64::total_cmp);
+    hz[hz.len() / 2]
+}
+
+fn cents(a: f64, b: f64) -> f64 {
+    1200.0 * (a / b).log2()
+}
+
+/// A saw lead: two notes, the second 20 dB quieter.
+fn two_notes() -> Stereo {
+    let mut p = Patch::from_values("saw", defaults());
+    p.set(find("osc1_waveform").unwrap().index, 2.0);
+    let mut input = note(&p, 57, 1.0, 1.0);
+    append(&mut input, &note(&p, 64, 1.0, 0.1));
+    input
+}
+
+#[test]
+fn resynthesis_follows_pitch_and_level_and_is_deterministic() {
+    let input = two_notes();
+    let (inp, a, b) = (tmp("two.wav"), tmp("two-a.wav"), tmp("two-b.wav"));
+    write_wav(&inp, &input).unwrap();
+    ok(&wyrd(&["resynth", s(&inp), "-o", s(&a)]));
+    ok(&wyrd(&["resynth", s(&inp), "-o", s(&b)]));
+    assert_eq!(
+        std::fs::read(&a).unwrap(),
+        std::fs::read(&b).unwrap(),
+        "two runs differ"
+    );
+    let out = read_wav(&a).unwrap().mono();
+    let inm = input.mono();
+    // The held part of each note (1.5 s each: 1 s held, 0.5 s tail).
+    let first = 24_000..48_000;
+    let second = 96_000..120_000;
+    let p1 = median_pitch(&out[first.clone()]);
+    let p2 = median_pitch(&out[second.clone()]);
+    // The matched timbre (a detuned second oscillator, say) can pull the perceived pitch a
+    // little; the note played and the interval between the two must be the input's.
+    assert!(cents(p1, 220.0).abs() < 100.0, "first note at {p1} Hz");
+    assert!(cents(p2, 329.63).abs() < 100.0, "second note at {p2} Hz");
+    let interval = cents(p2, p1);
+    assert!((interval - 700.0).abs() < 20.0, "interval {interval} cents");
+    let level = |x: &[f32]| 20.0 * rms(x).log10();
+    for r in [first, second] {
+        let (i, o) = (level(&inm[r.clone()]), level(&out[r.clone()]));
+        assert!((i - o).abs() < 3.0, "input {i:.1} dB, output {o:.1} dB");
+    }
+    // Silence after the input: the note was released.
+    let end = out.len() - 4800;
+    assert!(rms(&out[end..]) < 1e-4, "still sounding at the end");
+}
+
+#[test]
+fn a_fixed_note_and_no_amplitude_following_keep_the_patch_level() {
+    let input = two_notes();
+    let (inp, o) = (tmp("fixed.wav"), tmp("fixed-out.wav"));
+    write_wav(&inp, &input).unwrap();
+    ok(&wyrd(&[
+        "resynth",
+        s(&inp),
+        "-o",
+        s(&o),
+        "--note",
+        "48",
+        "--no-follow-amp",
+    ]));
+    let out = read_wav(&o).unwrap().mono();
+    let p = median_pitch(&out[24_000..48_000]);
+    assert!(cents(p, 130.81).abs() < 20.0, "fixed note at {p} Hz");
+    // Without the level loop the quiet second note comes out about as loud as the first.
+    let (l1, l2) = (rms(&out[24_000..48_000]), rms(&out[96_000..120_000]));
+    assert!((20.0 * (l1 / l2).log10()).abs() < 6.0, "{l1} vs {l2}");
+}
+
+/// The first test-split presets (models/splits/test.txt), each rendered at note 60 as the
+/// dataset renders it.
+pub fn test_presets(n: usize) -> Vec<(String, Stereo)> {
+    let keys = std::fs::read_to_string(root().join("models/splits/test.txt")).unwrap();
+    keys.lines()
+        .take(n)
+        .map(|key| {
+            let (bank, index) = key.split_once('#').unwrap();
+            let path = wyrd_bank::find_bank(Path::new(bank))
+                .unwrap_or_else(|| panic!("no bank {bank} (./setup.sh banks)"));
+            let bank = wyrd_bank::read_bank(&path).unwrap();
+            let patch = &bank.presets[index.parse::<usize>().unwrap()];
+            (key.to_string(), note(patch, 60, 1.0, 1.0))
+        })
+        .collect()
+}
+
+/// The eval table's median mel-LSD of the mean training patch (models/eval/eval.json).
+pub fn mean_patch_baseline() -> f64 {
+    let text = std::fs::read_to_string(root().join("models/eval/eval.json")).unwrap();
+    let eval: serde_json::Value = serde_json::from_str(&text).unwrap();
+    eval["matching"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["variant"] == "mean")
+        .and_then(|m| m["scores"]["mel_lsd"]["median"].as_f64())
+        .expect("mean-patch baseline in eval.json")
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[test]
+fn resynthesised_test_presets_beat_the_mean_patch_baseline() {
+    let baseline = mean_patch_baseline();
+    let mut lsd = vec![];
+    for (key, input) in test_presets(12) {
+        let inp = tmp("preset.wav");
+        let o = tmp("preset-out.wav");
+        write_wav(&inp, &input).unwrap();
+        ok(&wyrd(&["resynth", s(&inp), "-o", s(&o)]));
+        let out = read_wav(&o).unwrap().mono();
+        // The sustained part: 0.25..1.0 s after note-on.
+        let d = mel_lsd(&input.mono()[12_000..48_000], &out[12_000..48_000], SR);
+        eprintln!("{key}: mel-LSD {d:.2} dB");
+        lsd.push(d);
+    }
+    let m = median(lsd);
+    eprintln!(
+        "median mel-LSD {m:.2} dB against the mean-patch baseline {baseline:.2} dB ({:.0} % lower)",
+        100.0 * (1.0 - m / baseline)
+    );
+    assert!(m < baseline, "median {m:.2} dB, baseline {baseline:.2} dB");
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let mut input = two_notes();
+    input.sample_rate = 44_100;
+    let inp = tmp("44k.wav");
+    write_wav(&inp, &input).unwrap();
+    let o = wyrd(&["resynth", s(&inp), "-o", s(&tmp("x.wav"))]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("44100") && e.contains("48000"), "{e}");
+
+    input.sample_rate = SR;
+    write_wav(&inp, &input).unwrap();
+    let o = wyrd(&[
+        "resynth",
+        s(&inp),
+        "-o",
+        s(&tmp("x.wav")),
+        "--model",
+        "preset_vae8",
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && e.contains("needs a live matcher"),
+        "{e}"
+    );
+
+    let o = wyrd(&[
+        "resynth",
+        s(&inp),
+        "-o",
+        s(&tmp("x.wav")),
+        "--model",
+        "nope",
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && e.contains("no model 'nope'") && e.contains("live_matcher"),
+        "{e}"
+    );
+
+    let o = wyrd(&["resynth", "/nonexistent.wav", "-o", s(&tmp("x.wav"))]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && e.contains("/nonexistent.wav"), "{e}");
+
+    let o = wyrd(&[
+        "resynth",
+        s(&inp),
+        "-o",
+        s(&tmp("x.wav")),
+        "--ort-lib",
+        "/nonexistent/libonnxruntime.so",
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && e.contains("./setup.sh ort"), "{e}");
+}
