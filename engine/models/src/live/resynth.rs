@@ -33,8 +33,6 @@ pub struct ResynthConfig {
     pub note: u8,
     /// Input level (dBFS, frame RMS) above which a note sounds; it stops 6 dB below.
     pub gate_db: f32,
-    /// Pitch bend range of the engine, semitones (bends stay inside it).
-    pub bend_range: f32,
     pub sample_rate: u32,
     /// Input samples between analysis frames.
     pub hop: usize,
@@ -48,7 +46,6 @@ impl ResynthConfig {
             smoothing: 0.05,
             note: 60,
             gate_db: -50.0,
-            bend_range: 2.0,
             sample_rate,
             hop: 512,
         }
@@ -57,8 +54,6 @@ impl ResynthConfig {
 
 /// Frames under the gate's lower threshold before a note stops.
 const RELEASE_FRAMES: u32 = 3;
-/// Loud frames without a pitch before a note starts anyway (about 50 ms).
-const UNVOICED_FRAMES: u32 = 5;
 /// Hops of output a level reading spans (2048 samples, the input frame's window).
 const LEVEL_HOPS: usize = 4;
 /// Step of the level loop per frame (fraction of the dB error): slow enough to stay stable
@@ -77,8 +72,8 @@ pub struct Resynth {
     note: Option<u8>,
     bend: f32,
     quiet: u32,
-    /// Loud frames without a pitch while no note sounds.
-    unvoiced: u32,
+    /// The input's pitch the voice is playing (semitones), once heard.
+    pitch: Option<f32>,
     last_note: Option<u8>,
     gain_db: f32,
     energy: VecDeque<(f64, u64)>,
@@ -112,7 +107,7 @@ impl Resynth {
             note: None,
             bend: 0.0,
             quiet: 0,
-            unvoiced: 0,
+            pitch: None,
             last_note: None,
             gain_db: -12.0,
             energy: VecDeque::with_capacity(LEVEL_HOPS + 1),
@@ -166,48 +161,44 @@ impl Resynth {
             self.release(out);
             return Ok(());
         }
-        let want = if self.config.follow_pitch {
-            pitch.map(|m| m.round().clamp(0.0, 127.0) as u8)
-        } else {
-            Some(self.config.note)
-        };
         let loud = in_db >= self.config.gate_db;
-        self.unvoiced = if loud && self.note.is_none() && want.is_none() {
-            self.unvoiced + 1
-        } else {
-            0
-        };
-        match (self.note, want) {
-            (None, Some(n)) if loud => self.start(n, out),
-            // A loud sound with no pitch (noise, a dense pad) still gets a voice: the last
-            // note heard, else the configured one.
-            (None, None) if self.unvoiced >= UNVOICED_FRAMES => {
-                self.start(self.last_note.unwrap_or(self.config.note), out)
+        let nearest = |m: f32| m.round().clamp(0.0, 127.0) as u8;
+        match (self.note, pitch) {
+            (None, _) if !loud => return Ok(()),
+            (None, Some(m)) if self.config.follow_pitch => self.start(nearest(m), Some(m), out),
+            // The onset comes before the pitch can be heard (the pitch follower needs a
+            // 43 ms window): the voice starts at once on the last note heard and is bent to
+            // the input's pitch as soon as it is known, so the timbre is not held back.
+            (None, _) => {
+                let n = match self.config.follow_pitch {
+                    true => self.last_note.unwrap_or(self.config.note),
+                    false => self.config.note,
+                };
+                self.start(n, None, out);
             }
-            (Some(cur), Some(_)) if self.config.follow_pitch => {
-                if let Some(m) = pitch {
-                    if (m - f32::from(cur)).abs() > 1.0 {
-                        self.release(out);
-                        self.start(m.round().clamp(0.0, 127.0) as u8, out);
-                    }
-                }
+            // A new note in the input (more than a semitone away) retriggers.
+            (Some(_), Some(m))
+                if self.config.follow_pitch && self.pitch.is_some_and(|p| (m - p).abs() > 1.0) =>
+            {
+                self.release(out);
+                self.start(nearest(m), Some(m), out);
             }
             _ => {}
         }
         let Some(note) = self.note else {
             return Ok(());
         };
-        if self.config.follow_pitch {
-            if let Some(m) = pitch {
-                let range = self.config.bend_range;
-                let bend = (m - f32::from(note)).clamp(-range, range);
-                if (bend - self.bend).abs() > 0.01 {
-                    self.bend = bend;
-                    out.push(Action::PitchBend(bend));
-                }
+        if let Some(m) = pitch.filter(|_| self.config.follow_pitch) {
+            self.pitch = Some(m);
+            let bend = m - f32::from(note);
+            if (bend - self.bend).abs() > 0.01 {
+                self.bend = bend;
+                out.push(Action::PitchBend(bend));
             }
         }
-        self.match_timbre(note)?;
+        // The matcher hears the pitch sounding, which a provisional note's bend may move.
+        let heard = self.pitch.map_or(note, nearest);
+        self.match_timbre(heard)?;
         if self.config.follow_amp {
             self.follow_level(in_db);
         }
@@ -220,10 +211,11 @@ impl Resynth {
         if let Some(n) = self.note.take() {
             out.push(Action::NoteOff { note: n });
         }
+        self.pitch = None;
         self.quiet = 0;
     }
 
-    fn start(&mut self, note: u8, out: &mut Vec<Action>) {
+    fn start(&mut self, note: u8, pitch: Option<f32>, out: &mut Vec<Action>) {
         if self.bend != 0.0 {
             self.bend = 0.0;
             out.push(Action::PitchBend(0.0));
@@ -233,8 +225,8 @@ impl Resynth {
             velocity: 100,
         });
         self.note = Some(note);
+        self.pitch = pitch;
         self.last_note = Some(note);
-        self.unvoiced = 0;
     }
 
     fn match_timbre(&mut self, note: u8) -> Result<()> {

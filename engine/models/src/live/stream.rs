@@ -4,9 +4,10 @@
 //! optional one-pole here (resynthesis' `smoothing`) slows them further. Categorical values
 //! (waveforms, filter type, slope...) cannot be ramped: a switch is an audible step. They change
 //! with **hysteresis**: a group leaves its current option only when another one's probability
-//! beats it by [`SWITCH_MARGIN`], so a latent swept slowly across a boundary switches once, not
-//! back and forth every update. (Switching only at note boundaries was the other choice; it
-//! would freeze the timbre of a drone or a held resynthesis note, so hysteresis it is.)
+//! beats it by [`SWITCH_MARGIN`] in [`SWITCH_ROWS`] consecutive rows, so a latent swept slowly
+//! (or a jittering fader) across a boundary switches once, not back and forth every update.
+//! Switching only at note boundaries was the other choice; it would freeze the timbre of a
+//! drone or a held resynthesis note, so hysteresis it is.
 
 use wyrd_schema::{NUM_PARAMS, PARAMS};
 
@@ -14,6 +15,9 @@ use crate::meta::ModelMeta;
 
 /// How much more probable (softmax) another option must be before a group switches to it.
 pub const SWITCH_MARGIN: f32 = 0.2;
+/// Consecutive rows another option must win by the margin before the group switches: a
+/// jittering fader or a noisy input frame cannot flip a waveform back and forth.
+pub const SWITCH_ROWS: u32 = 3;
 
 /// One model's output layout and the state of its stream.
 #[derive(Debug, Clone)]
@@ -22,6 +26,8 @@ pub struct PatchStream {
     /// (schema index, offset in `cat`, size) per categorical group.
     groups: Vec<(usize, usize, usize)>,
     current: Vec<Option<usize>>,
+    /// The option challenging the current one, and for how many rows in a row it has won.
+    challenger: Vec<Option<(usize, u32)>>,
     smoothed: Vec<Option<f32>>,
     margin: f32,
 }
@@ -36,6 +42,7 @@ impl PatchStream {
                 .map(|g| (g.index, g.offset, g.size()))
                 .collect(),
             current: vec![None; meta.groups.len()],
+            challenger: vec![None; meta.groups.len()],
             smoothed: vec![None; meta.continuous.len()],
             margin: SWITCH_MARGIN,
         }
@@ -49,6 +56,7 @@ impl PatchStream {
     /// Forget the stream's state: the next row applies as it is.
     pub fn reset(&mut self) {
         self.current.iter_mut().for_each(|c| *c = None);
+        self.challenger.iter_mut().for_each(|c| *c = None);
         self.smoothed.iter_mut().for_each(|c| *c = None);
     }
 
@@ -85,16 +93,37 @@ impl PatchStream {
             let Some(scores) = cat.get(offset..offset + size) else {
                 continue;
             };
-            let choice = choose(scores, self.current[g], self.margin);
-            self.current[g] = choice;
-            if let Some(c) = choice {
+            let winner = choose(scores, self.current[g], self.margin);
+            let current = match self.current[g] {
+                Some(cur) if winner.is_some_and(|w| w != cur) => {
+                    let w = winner.unwrap_or(cur);
+                    let rows = match self.challenger[g] {
+                        Some((c, n)) if c == w => n + 1,
+                        _ => 1,
+                    };
+                    if rows >= SWITCH_ROWS {
+                        self.challenger[g] = None;
+                        Some(w)
+                    } else {
+                        self.challenger[g] = Some((w, rows));
+                        Some(cur)
+                    }
+                }
+                Some(cur) => {
+                    self.challenger[g] = None;
+                    Some(cur)
+                }
+                None => winner,
+            };
+            self.current[g] = current;
+            if let Some(c) = current {
                 patch[index] = c as f32;
             }
         }
     }
 }
 
-/// The option a group takes: the current one unless another beats it by `margin`.
+/// The option winning a row: the current one unless another beats it by `margin`.
 fn choose(scores: &[f32], current: Option<usize>, margin: f32) -> Option<usize> {
     let best = scores
         .iter()
