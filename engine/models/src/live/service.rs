@@ -348,7 +348,7 @@ impl Worker {
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         if !logged.contains(&message) && logged.len() < 32 {
-            eprintln!("wyrd: models: {message}");
+            eprintln!("wyrd: model error: {message}");
             logged.push(message);
         }
     }
