@@ -110,8 +110,13 @@ demo() {
     # "Make a patch that sounds like this": a note of a preset, matched by the shipped model.
     ./target/release/wyrd render --bank "$bank" --preset 5 --notes 57 --hold 1 --tail 0.5 -o out/note.wav
     ./target/release/wyrd match out/note.wav -o out/matched.amSynth.preset --render out/matched.wav
-    echo "setup: rendered out/demo.wav, out/steps.wav (a Lua step sequencer), and out/matched.wav"
-    echo "       (the note matcher's patch for out/note.wav, saved as out/matched.amSynth.preset)"
+    # The same note resynthesised as live input would be (live matcher, pitch and level followers).
+    ./target/release/wyrd resynth out/note.wav -o out/resynth.wav
+    # A script sweeping a VAE's latent space with tempo-synced LFOs and an envelope.
+    ./target/release/wyrd render scripts/latent_sweep/latent_sweep.lua --seconds 8 -o out/latent_sweep.wav
+    echo "setup: rendered out/demo.wav, out/steps.wav (a Lua step sequencer), out/matched.wav"
+    echo "       (the note matcher's patch for out/note.wav, saved as out/matched.amSynth.preset),"
+    echo "       out/resynth.wav (out/note.wav resynthesised) and out/latent_sweep.wav (a latent sweep)"
 }
 
 if [ $# -eq 0 ]; then set -- deps banks ort demo; fi

@@ -55,17 +55,26 @@ local function osc_builtin(ps, eng)
 end
 
 return function(data_dir, script_name)
+  -- The core modules come from wyrd's library even when the script's folder has a file of the
+  -- same name (scripts/resynth/resynth.lua must not become `require "resynth"`); the libraries
+  -- (util, musicutil, lfo, env) may be the script's own, as on norns.
+  local script_path = package.path
   util = require "util"
+  package.path = ""
   controlspec = require "controlspec"
   paramset = require "paramset"
-  params = paramset.new("wyrd", "wyrd")
-  params.data_dir = data_dir ~= "" and data_dir or nil
-  params.script_name = script_name ~= "" and script_name or nil
   clock = require "clock"
   metro = require "metro"
   poll = require "poll"
   osc = require "osc"
   engine = require "engine"
+  model = require "model"
+  latent = require "latent"
+  resynth = require "resynth"
+  package.path = script_path
+  params = paramset.new("wyrd", "wyrd")
+  params.data_dir = data_dir ~= "" and data_dir or nil
+  params.script_name = script_name ~= "" and script_name or nil
   musicutil = require "musicutil"
   lfo = require "lfo"
   env = require "env"

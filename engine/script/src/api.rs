@@ -51,6 +51,7 @@ pub fn install(lua: &Lua) -> mlua::Result<()> {
     repeat_api(lua, &t)?;
     engine_api(lua, &t)?;
     misc_api(lua, &t)?;
+    crate::models_api::install(lua, &t)?;
     lua.globals().set("_wyrd", t)?;
     Ok(())
 }
@@ -312,7 +313,7 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
     t.set(
         "load_preset",
         lua.create_function(|lua, (bank, n): (String, i64)| {
-            let path = resolve_bank(&bank)?;
+            let path = resolve_bank("engine.load_preset", &bank)?;
             let b = wyrd_bank::read_bank(&path).map_err(|e| bad(format!("{e:#}")))?;
             let patch = usize::try_from(n)
                 .ok()
@@ -339,10 +340,10 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
 }
 
 /// A bank named as a path or by name in the banks folder ([`wyrd_bank::find_bank`]).
-fn resolve_bank(given: &str) -> mlua::Result<PathBuf> {
+pub(crate) fn resolve_bank(what: &str, given: &str) -> mlua::Result<PathBuf> {
     wyrd_bank::find_bank(Path::new(given)).ok_or_else(|| {
         bad(format!(
-            "engine.load_preset: no bank '{given}' (a path, or a file in the banks folder; \
+            "{what}: no bank '{given}' (a path, or a file in the banks folder; \
              `./setup.sh banks` installs amSynth's)"
         ))
     })

@@ -2,6 +2,8 @@
 //!
 //! - [`runtime`]: a loaded script (one Lua state per load) and its protected callbacks.
 //! - [`api`]: the `_wyrd` primitives `lib/core/*.lua` is built on.
+//! - [`models_api`]: the primitives of `model`, `latent` and `resynth` (the models as an
+//!   instrument: latent mappers decoded on the logical clock, live resynthesis).
 //! - [`timers`], [`transport`]: what scripts wait for, in engine frames; tempo and beats.
 //! - [`live`]: the Lua thread beside a running JACK host (event queue, reload, REPL socket).
 //! - [`render`]: the same scripts offline on a virtual clock.
@@ -14,6 +16,7 @@
 pub mod api;
 pub mod events;
 pub mod live;
+pub mod models_api;
 mod modules;
 pub mod osc;
 pub mod render;
@@ -25,6 +28,7 @@ pub mod timers;
 pub mod transport;
 
 pub use events::{Event, OscArg, ReplReply};
+pub use models_api::ModelHostRef;
 pub use runtime::{Runtime, RuntimeConfig, ScriptError, ScriptPaths};
 pub use sources::{PollSource, PollValue, Silence, POLL_NAMES};
 pub use state::{Budget, Now};

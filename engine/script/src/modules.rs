@@ -52,6 +52,21 @@ const LIBRARY: &[(&str, &str, &str)] = &[
         include_str!("../../../lib/core/osc.lua"),
     ),
     (
+        "model",
+        "core/model.lua",
+        include_str!("../../../lib/core/model.lua"),
+    ),
+    (
+        "latent",
+        "core/latent.lua",
+        include_str!("../../../lib/core/latent.lua"),
+    ),
+    (
+        "resynth",
+        "core/resynth.lua",
+        include_str!("../../../lib/core/resynth.lua"),
+    ),
+    (
         "startup",
         "core/startup.lua",
         include_str!("../../../lib/core/startup.lua"),

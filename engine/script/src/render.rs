@@ -1,15 +1,20 @@
 //! Scripts offline: the same runtime on a virtual clock. Time only advances when the engine
 //! has rendered up to the next timer, so every callback runs at its exact frame and two
 //! renders of one script are bit-identical (seeded `math.random`, seeded noise, and a
-//! watchdog that counts instructions instead of wall time).
+//! watchdog that counts instructions instead of wall time). Models run inline on the same
+//! clock: a latent decode lands on the frame its timer fired at, and an input file (`input`)
+//! is analysed hop by hop and fed to resynthesis exactly as the live analysis thread would.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use wyrd_host::{Engine, EngineConfig};
+use wyrd_models::live::offline::InputFeed;
+use wyrd_models::live::ModelHost;
 use wyrd_render::Stereo;
 use wyrd_schema::Patch;
 
+use crate::models_api::ModelHostRef;
 use crate::runtime::{Runtime, RuntimeConfig, ScriptError};
 use crate::sources::Silence;
 use crate::state::{Budget, Now};
@@ -28,6 +33,9 @@ pub struct ScriptRender {
     pub instruction_budget: u64,
     /// psets go to `<data_root>/<name>/` instead of the script's `data/`.
     pub data_root: Option<PathBuf>,
+    /// Audio played into the script's input (what `resynth` hears), at `sample_rate`;
+    /// silence after it ends.
+    pub input: Option<Stereo>,
 }
 
 impl ScriptRender {
@@ -42,6 +50,7 @@ impl ScriptRender {
             bpm: 120.0,
             instruction_budget: 50_000_000,
             data_root: None,
+            input: None,
         }
     }
 }
@@ -58,6 +67,10 @@ pub struct RenderReport {
     pub late_commands: u64,
     pub dropped_commands: u64,
     pub callbacks: u64,
+    /// Latent decodes and live-matcher runs the models made, and their inference errors.
+    pub decodes: u64,
+    pub matches: u64,
+    pub model_errors: u64,
 }
 
 /// Frames rendered per engine call when no timer is due sooner (like a large period).
@@ -67,6 +80,14 @@ const MAX_CHUNK: u64 = 1024;
 /// its callbacks are reported and the render goes on.
 pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), ScriptError> {
     let sr = spec.sample_rate;
+    if let Some(input) = &spec.input {
+        if input.sample_rate != sr {
+            return Err(ScriptError(format!(
+                "the input is at {} Hz but the render at {sr} Hz",
+                input.sample_rate
+            )));
+        }
+    }
     let total = (spec.seconds.max(0.0) * f64::from(sr)).round() as u64;
     let mut config = EngineConfig::new(sr);
     config.voices = spec.voices;
@@ -84,6 +105,14 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
     rc.bpm = spec.bpm;
     rc.data_root = spec.data_root.clone();
     rc.patch = *spec.patch.values();
+    let host = Arc::new(ModelHost::inline(controller.clone()));
+    rc.models = Some(ModelHostRef(Arc::clone(&host)));
+    let mut feed = match &spec.input {
+        Some(input) => {
+            Some(InputFeed::new(input.clone()).map_err(|e| ScriptError(format!("input: {e}")))?)
+        }
+        None => None,
+    };
     let mut runtime = Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc)?;
     let at = |frame: u64| Now {
         frame: frame as f64,
@@ -101,12 +130,17 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
     let mut pos = 0u64;
     while pos < total {
         callbacks += runtime.run_due(pos) as u64;
-        let next = runtime
+        let mut next = runtime
             .next_due()
             .unwrap_or(u64::MAX)
             .min(pos + MAX_CHUNK)
             .min(total)
             .max(pos + 1);
+        if let Some(feed) = &feed {
+            // Input frames complete at multiples of the hop: a chunk never spans one.
+            let hop = feed.hop() as u64;
+            next = next.min((pos / hop + 1) * hop);
+        }
         let (a, b) = (pos as usize, next as usize);
         engine.process(
             std::iter::empty(),
@@ -114,6 +148,12 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
             &mut out.right[a..b],
         );
         controller.collect_garbage();
+        if let Some(feed) = &mut feed {
+            // What the frames ending here decide applies from here on, as live from the next
+            // period.
+            feed.advance(b, &host)
+                .map_err(|e| ScriptError(format!("input: {e}")))?;
+        }
         pos = next;
     }
     runtime.unload(at(total));
@@ -126,6 +166,9 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
         dropped_commands: runtime.dropped_commands()
             + controller.stats().snapshot().dropped_commands,
         callbacks,
+        decodes: runtime.model_stats().decodes,
+        matches: runtime.model_stats().matches,
+        model_errors: runtime.model_stats().errors,
     };
     Ok((out, report))
 }

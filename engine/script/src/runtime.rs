@@ -7,14 +7,17 @@
 //! with file:line, is reported.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Value, VmState};
 use wyrd_host::{Action, Command, Controller};
+use wyrd_models::live::{ModelHost, ModelStats};
 use wyrd_schema::NUM_PARAMS;
 
 use crate::api::{self, with_state};
 use crate::events::{OscArg, ReplReply};
+use crate::models_api::{self, ModelHostRef, Models};
 use crate::modules;
 use crate::sources::PollSource;
 use crate::state::{Budget, Now, Sink, State, Watchdog, HOOK_INTERVAL};
@@ -37,6 +40,9 @@ pub struct RuntimeConfig {
     /// Stamp what timers send with their frames (wyrd). Off: commands apply whenever Lua
     /// gets to them, as on norns; only for comparing the two in benchmarks.
     pub stamp_frames: bool,
+    /// Where models run (`model`, `latent`, `resynth`): the model thread live, inline offline.
+    /// `None`: an inline host of the runtime's own (inference on the Lua thread).
+    pub models: Option<ModelHostRef>,
 }
 
 impl RuntimeConfig {
@@ -49,6 +55,7 @@ impl RuntimeConfig {
             data_root: None,
             patch: wyrd_schema::defaults(),
             stamp_frames: true,
+            models: None,
         }
     }
 }
@@ -109,6 +116,7 @@ pub struct Runtime {
     config: RuntimeConfig,
     controller: Controller,
     sources: Arc<dyn PollSource>,
+    models: Arc<Models>,
     current: Instance,
     /// An incomplete REPL chunk waiting for more lines.
     pending: String,
@@ -132,10 +140,16 @@ impl Runtime {
             beat: None,
             exact: false,
         };
+        let host = match &config.models {
+            Some(m) => Arc::clone(&m.0),
+            None => Arc::new(ModelHost::inline(controller.clone())),
+        };
+        let models = Arc::new(Models::new(host));
         let state = fresh_state(
             &config,
             &controller,
             &sources,
+            &models,
             now,
             transport,
             config.patch,
@@ -147,6 +161,7 @@ impl Runtime {
             config,
             controller,
             sources,
+            models,
             current,
             pending: String::new(),
             old_errors: vec![],
@@ -183,7 +198,11 @@ impl Runtime {
         let state = self.next_state(now, true);
         let next = Instance::build(state, Some(paths.clone()), &self.config)
             .map_err(|e| ScriptError(error_text(&e)))?;
-        next.run_script(&source, &paths)?;
+        if let Err(e) = next.run_script(&source, &paths) {
+            // What it started in the model host goes with it.
+            next.forget();
+            return Err(e);
+        }
 
         // The new script is good: retire the old one, then let the new one be heard.
         let old = std::mem::replace(&mut self.current, next);
@@ -220,6 +239,7 @@ impl Runtime {
             &self.config,
             &self.controller,
             &self.sources,
+            &self.models,
             now,
             transport,
             patch,
@@ -276,6 +296,11 @@ impl Runtime {
                         self.current.call(&self.current.dispatch.poll, (id, value));
                     }
                 }
+                Timer::Latent(id) => {
+                    if let Some(mut s) = self.current.lua.app_data_mut::<State>() {
+                        models_api::fire(&mut s, id);
+                    }
+                }
             }
         }
     }
@@ -326,6 +351,31 @@ impl Runtime {
                 Ok(None)
             }
         }
+    }
+
+    /// `/latent/<i> v` (`index` from 1) for the active latent mapper. `Err`: bad input (no
+    /// mapper, an index past its dimensions).
+    pub fn latent_set(&mut self, index: usize, value: f64, now: Now) -> Result<(), String> {
+        self.current.set_now(now);
+        self.current
+            .with_state(|s| models_api::osc_set(s, index, value))
+    }
+
+    /// `/latent v1 ... vn` for the active latent mapper.
+    pub fn latent_set_all(&mut self, values: &[f64], now: Now) -> Result<(), String> {
+        self.current.set_now(now);
+        self.current
+            .with_state(|s| models_api::osc_set_all(s, values))
+    }
+
+    /// The active latent mapper's dimension `index` (from 1).
+    pub fn latent_get(&mut self, index: usize) -> Result<f64, String> {
+        self.current.with_state(|s| models_api::osc_get(s, index))
+    }
+
+    /// What the model host has done for this runtime's scripts.
+    pub fn model_stats(&self) -> ModelStats {
+        self.models.host().stats()
     }
 
     /// Runs a chunk sent from elsewhere (`/eval`): like a REPL line, but complete in itself.
@@ -513,7 +563,22 @@ impl Instance {
             s.timers.clear();
             s.metros.clear();
             s.polls.clear();
+            models_api::retire(&mut s);
             // Held commands of a script that never went live are dropped with it.
+        }
+    }
+
+    /// A script that failed to load: what it started in the model host stops.
+    fn forget(&self) {
+        if let Some(mut s) = self.lua.app_data_mut::<State>() {
+            models_api::retire(&mut s);
+        }
+    }
+
+    fn with_state<R>(&self, f: impl FnOnce(&mut State) -> Result<R, String>) -> Result<R, String> {
+        match self.lua.app_data_mut::<State>() {
+            Some(mut s) => f(&mut s),
+            None => Err("wyrd: no state".into()),
         }
     }
 
@@ -617,11 +682,16 @@ impl Instance {
     }
 }
 
+/// Instances (script loads) so far, in every runtime of the process.
+static INSTANCES: AtomicU64 = AtomicU64::new(0);
+
 /// A new instance's Rust side; `hold` keeps its engine commands back while it is on trial.
+#[allow(clippy::too_many_arguments)]
 fn fresh_state(
     config: &RuntimeConfig,
     controller: &Controller,
     sources: &Arc<dyn PollSource>,
+    models: &Arc<Models>,
     now: Now,
     transport: Transport,
     patch: [f32; NUM_PARAMS],
@@ -641,6 +711,11 @@ fn fresh_state(
         capture: None,
         errors: vec![],
         error_count: 0,
+        models: Arc::clone(models),
+        instance: INSTANCES.fetch_add(1, Ordering::Relaxed) + 1,
+        latents: Default::default(),
+        active_latent: None,
+        last_latent: 0,
     }
 }
 

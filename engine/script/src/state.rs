@@ -1,13 +1,14 @@
 //! What one loaded script's Lua state carries on the Rust side (its app data): logical time,
 //! its timers, the way out to the engine, and the runaway-callback watchdog.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use wyrd_host::{Action, At, Command, Controller};
 use wyrd_schema::NUM_PARAMS;
 
+use crate::models_api::{Latent, Models};
 use crate::sources::PollSource;
 use crate::timers::Timers;
 use crate::transport::Transport;
@@ -184,6 +185,14 @@ pub struct State {
     /// Errors reported so far (tracebacks), most recent last; bounded.
     pub errors: Vec<String>,
     pub error_count: u64,
+    /// The runtime's model host and loaded models (shared by its scripts).
+    pub models: Arc<Models>,
+    /// This instance (a load of a script), for what outlives it in the shared model host.
+    pub instance: u64,
+    /// The script's latent mappers by id, and the one OSC `/latent` reaches.
+    pub latents: BTreeMap<u64, Latent>,
+    pub active_latent: Option<u64>,
+    pub last_latent: u64,
 }
 
 const KEPT_ERRORS: usize = 64;

@@ -1,6 +1,6 @@
 //! Everything a script waits for, ordered by the engine frame it is due on.
 //!
-//! Clock coroutines, metro ticks and poll ticks all wait here. Ids are never reused, so a
+//! Clock coroutines, metro ticks, poll ticks and latent decodes all wait here. Ids are never reused, so a
 //! cancelled entry can be forgotten lazily: it is skipped when it surfaces (a cancelled clock
 //! never wakes, even if the cancel comes after its wake-up was computed).
 
@@ -15,6 +15,8 @@ pub enum Timer {
     Metro(u64),
     /// The next report of a poll.
     Poll(u64),
+    /// The next decode of a latent mapper whose point moved (rate-limited).
+    Latent(u64),
 }
 
 /// A due entry: the frame, the exact position and beat asked for, and what to wake.

@@ -222,8 +222,10 @@ fn bad_input_is_counted_and_the_script_still_hears_it() {
     assert_eq!(r.lua("params:get('steps')"), "4");
     // Unknown paths are the script's, not errors.
     r.send("/my/fader", vec![f(0.5)]);
-    r.send("/latent/3", vec![f(0.5)]);
     assert_eq!(r.stats.counts().bad, 6);
+    // A latent path without a latent mapper is bad input, but the script hears it first.
+    r.send("/latent/3", vec![f(0.5)]);
+    assert_eq!(r.stats.counts().bad, 7);
     assert_eq!(
         r.lua("seen[8].path .. ' ' .. seen[8].first"),
         "\"/latent/3 0.5\""
@@ -397,11 +399,46 @@ fn presets_come_from_the_current_bank() {
 }
 
 #[test]
-fn the_faders_example_turns_latent_faders_into_macros() {
+fn the_faders_example_moves_a_latent_mapper() {
     let mut r = rig();
     let file =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/faders/faders.lua");
     r.runtime.load(&file, at(0)).unwrap();
+    assert_eq!(r.lua("latent.active() == m"), "true");
+    let cutoff = r.patch("filter_cutoff");
+    // The built-in routing moves the mapper; the script leaves the patch to it.
+    r.send("/latent/1", vec![f(3.0)]);
+    assert_eq!(r.patch("filter_cutoff"), cutoff, "osc.event set the cutoff");
+    r.send("/latent", vec![f(-3.0), f(-3.0)]);
+    assert_eq!(r.lua("m:get(1)").parse::<f64>().unwrap(), -3.0);
+    assert_eq!(r.lua("m:get(2)").parse::<f64>().unwrap(), -3.0);
+    // The decode is a timer of the script's, due at the horizon the messages came in at.
+    r.runtime.run_due(r.clock().horizon);
+    r.render_to(4800);
+    assert_eq!(r.runtime.model_stats().decodes, 1);
+    assert_ne!(
+        r.patch("filter_cutoff"),
+        cutoff,
+        "the decoded patch did not arrive"
+    );
+    assert_eq!(r.stats.counts().bad, 0);
+    assert_eq!(r.runtime.error_count(), 0, "{:?}", r.runtime.errors());
+}
+
+#[test]
+fn without_models_the_faders_example_turns_latent_faders_into_macros() {
+    let mut r = rig();
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/faders/faders.lua"),
+    )
+    .unwrap()
+    .replace(
+        "local MODEL = 'preset_vae8'",
+        "local MODEL = 'no_such_model'",
+    );
+    let script = Script::new("faders", &source);
+    r.runtime.load(&script.file, at(0)).unwrap();
+    assert_eq!(r.lua("latent.active()"), "nil");
     let cutoff = find("filter_cutoff").unwrap();
     assert!((r.patch("filter_cutoff") - f64::from(cutoff.denormalize(0.5))).abs() < 1e-6);
     r.send("/latent/1", vec![f(3.0)]);
@@ -409,7 +446,8 @@ fn the_faders_example_turns_latent_faders_into_macros() {
     r.send("/latent", vec![f(-3.0), f(-3.0)]);
     assert_eq!(r.patch("filter_cutoff"), f64::from(cutoff.min));
     assert_eq!(r.patch("filter_resonance"), 0.0);
-    assert_eq!(r.stats.counts().bad, 0);
+    // The built-in part has no mapper to move: counted, while the script did the work.
+    assert_eq!(r.stats.counts().bad, 2);
     assert_eq!(r.runtime.error_count(), 0, "{:?}", r.runtime.errors());
 }
 

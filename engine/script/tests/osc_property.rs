@@ -20,7 +20,6 @@ use rosc::{
 };
 use wyrd_host::{Controller, Engine, EngineConfig};
 use wyrd_schema::{find, Patch, PARAMS};
-use wyrd_script::osc::builtin::MAX_LATENT;
 use wyrd_script::osc::message::MAX_NESTING;
 use wyrd_script::osc::timetag::{ntp_to_unix, unix_to_ntp};
 use wyrd_script::osc::{decode, Clock, Dispatcher, OscConfig, OscCounts, OscStats, Outcome, When};
@@ -41,6 +40,8 @@ const PRESETS: usize = 3;
 const PEAK: f32 = 1.0;
 /// Inputs the property test sends (about 1 s in release, 4 s in debug).
 const INPUTS: usize = 40_000;
+/// Dimensions of the script's latent mapper (preset_vae8): `/latent` beyond them is bad input.
+const LATENT_DIM: usize = 8;
 /// Lua instructions one callback may run (`/spin` loops until interrupted).
 const BUDGET: u64 = 2_000_000;
 
@@ -57,6 +58,8 @@ function init()
   params:add{ type = "trigger", id = "trig", name = "trig",
     action = function() triggered = (triggered or 0) + 1 end }
   params:add{ type = "binary", id = "bin", name = "bin", behavior = "toggle" }
+  -- /latent reaches this mapper: LATENT_DIM dimensions.
+  m = latent.new{ model = "preset_vae8" }
 end
 
 local function weigh(v)
@@ -393,7 +396,7 @@ fn expect(path: &str, args: &[OscType], banks: &[String; 2], replies: &mut Vec<R
         }
         "/latent" => {
             return ok(
-                (1..=MAX_LATENT).contains(&args.len()) && args.iter().all(|a| num(a).is_some())
+                (1..=LATENT_DIM).contains(&args.len()) && args.iter().all(|a| num(a).is_some())
             )
         }
         "/script/load" => {
@@ -430,7 +433,7 @@ fn expect(path: &str, args: &[OscType], banks: &[String; 2], replies: &mut Vec<R
     if let Some(rest) = path.strip_prefix("/latent/") {
         let index_ok = rest
             .parse::<usize>()
-            .is_ok_and(|i| (1..=MAX_LATENT).contains(&i));
+            .is_ok_and(|i| (1..=LATENT_DIM).contains(&i));
         return ok(index_ok && matches!(args, [v] if num(v).is_some()));
     }
     let Some(rest) = path.strip_prefix("/param/") else {

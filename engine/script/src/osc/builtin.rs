@@ -40,6 +40,10 @@ pub enum Builtin {
     },
     /// `/latent v1 ... vn`.
     Latents(Vec<f64>),
+    /// `/latent/<i>/get`: answers `/latent/<i> v` to the sender.
+    LatentGet {
+        index: usize,
+    },
     /// `/script/load name-or-path`.
     ScriptLoad(String),
     /// `/ping [args]`: answers `/pong [args]`.
@@ -102,23 +106,34 @@ pub fn parse(path: &str, args: &[OscArg]) -> Result<Option<Builtin>, String> {
                 return param(rest, args).map(Some);
             }
             if let Some(rest) = path.strip_prefix("/latent/") {
-                let index = rest
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|i| (1..=MAX_LATENT).contains(i))
-                    .ok_or_else(|| format!("latent index must be 1..{MAX_LATENT}"))?;
-                return match args {
-                    [v] => Ok(Some(Builtin::Latent {
-                        index,
-                        value: number(v)?,
-                    })),
-                    _ => Err(count("one number", args)),
-                };
+                return latent(rest, args).map(Some);
             }
             return Ok(None);
         }
     };
     Ok(Some(b))
+}
+
+fn latent(rest: &str, args: &[OscArg]) -> Result<Builtin, String> {
+    let (index, tail) = match rest.split_once('/') {
+        Some((i, tail)) => (i, Some(tail)),
+        None => (rest, None),
+    };
+    let index = index
+        .parse::<usize>()
+        .ok()
+        .filter(|i| (1..=MAX_LATENT).contains(i))
+        .ok_or_else(|| format!("latent index must be 1..{MAX_LATENT}"))?;
+    match (tail, args) {
+        (None, [v]) => Ok(Builtin::Latent {
+            index,
+            value: number(v)?,
+        }),
+        (None, _) => Err(count("one number", args)),
+        (Some("get"), []) => Ok(Builtin::LatentGet { index }),
+        (Some("get"), _) => Err(count("no", args)),
+        (Some(other), _) => Err(format!("unknown latent path '/{other}' (get)")),
+    }
 }
 
 fn param(rest: &str, args: &[OscArg]) -> Result<Builtin, String> {
@@ -263,6 +278,10 @@ mod tests {
             parse("/latent", &[f(1.0), OscArg::Int(2)]).unwrap(),
             Some(Builtin::Latents(vec![1.0, 2.0]))
         );
+        assert_eq!(
+            parse("/latent/3/get", &[]).unwrap(),
+            Some(Builtin::LatentGet { index: 3 })
+        );
         assert_eq!(parse("/my/own/path", &[f(1.0)]).unwrap(), None);
         assert_eq!(parse("/param", &[f(1.0)]).unwrap(), None);
     }
@@ -288,6 +307,12 @@ mod tests {
             ("/latent/0", vec![f(0.0)], "latent index"),
             ("/latent/x", vec![f(0.0)], "latent index"),
             ("/latent", vec![], "one or more"),
+            ("/latent/2", vec![], "expected one number"),
+            ("/latent/2", vec![OscArg::Str("x".into())], "got a string"),
+            ("/latent/65", vec![f(0.0)], "latent index must be 1..64"),
+            ("/latent/2/get", vec![f(1.0)], "expected no arguments"),
+            ("/latent/2/set", vec![f(1.0)], "unknown latent path"),
+            ("/latent/x/get", vec![], "latent index"),
             ("/script/load", vec![OscArg::Int(1)], "script name"),
             ("/eval", vec![], "string of Lua"),
             ("/all_off", vec![f(1.0)], "expected no arguments"),

@@ -228,9 +228,19 @@ impl Dispatcher {
                 }
                 r
             }
-            // The latent mapper arrives with the model runtime; until then latents are the
-            // script's (osc.event has them).
-            Builtin::Latent { .. } | Builtin::Latents(_) => Ok(None),
+            // The active latent mapper's point: it decodes at its own rate, so a flood of fader
+            // moves costs at most that many decodes and nothing needs shedding.
+            Builtin::Latent { index, value } => runtime.latent_set(index, value, now).map(|_| None),
+            Builtin::Latents(values) => runtime.latent_set_all(&values, now).map(|_| None),
+            Builtin::LatentGet { index } => {
+                return match runtime.latent_get(index) {
+                    Ok(v) => Some(reply(&format!("/latent/{index}"), &[OscArg::Float(v)])),
+                    Err(why) => {
+                        self.bad(path, &why);
+                        None
+                    }
+                };
+            }
             Builtin::ScriptLoad(name) => {
                 return match self.script(&name) {
                     Ok(path) => Some(Outcome::Load { path, from }),

@@ -43,9 +43,20 @@ pub struct Args {
     /// Output WAV (32-bit float, stereo).
     #[arg(short, long)]
     output: PathBuf,
+    /// A WAV file (48 kHz, mono or stereo) played into the script's audio input, as a
+    /// microphone would be live (what `resynth.start` listens to); silence after it ends.
+    #[arg(long, requires = "script")]
+    input: Option<PathBuf>,
+    /// ONNX Runtime library for the script's models (default: WYRD_ORT_LIB, then
+    /// data/onnxruntime).
+    #[arg(long)]
+    ort_lib: Option<PathBuf>,
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
+    if let Some(lib) = &a.ort_lib {
+        wyrd_models::runtime::set_library_path(Some(lib.clone()));
+    }
     if let Some(script) = &a.script {
         return render_script(a, script);
     }
@@ -111,6 +122,29 @@ fn load_patch(a: &Args) -> anyhow::Result<wyrd_schema::Patch> {
     })
 }
 
+/// `--input`: a 48 kHz mono or stereo WAV file.
+fn read_input(path: &std::path::Path) -> anyhow::Result<wyrd_render::Stereo> {
+    let spec = hound::WavReader::open(path)
+        .with_context(|| format!("{}: cannot open as WAV", path.display()))?
+        .spec();
+    if spec.channels > 2 {
+        bail!(
+            "{}: {} channels; --input takes mono or stereo",
+            path.display(),
+            spec.channels
+        );
+    }
+    if spec.sample_rate != 48_000 {
+        bail!(
+            "{}: sample rate {} Hz; --input must be 48000 Hz like the models' training audio \
+             (convert it first, e.g. `sox in.wav -r 48000 out.wav`)",
+            path.display(),
+            spec.sample_rate
+        );
+    }
+    wyrd_render::read_wav(path)
+}
+
 fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
     use wyrd_script::render::{render_script, ScriptRender};
     if !(a.seconds.is_finite() && a.seconds > 0.0 && a.seconds <= 3600.0) {
@@ -119,7 +153,12 @@ fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
     if !(8_000..=384_000).contains(&a.sr) {
         bail!("--sr {} is outside 8000..384000", a.sr);
     }
+    let input = a.input.as_deref().map(read_input).transpose()?;
+    if input.is_some() && a.sr != 48_000 {
+        bail!("--input needs --sr 48000 (the input's rate)");
+    }
     let mut spec = ScriptRender::new(script, a.seconds);
+    spec.input = input;
     spec.sample_rate = a.sr;
     spec.seed = a.seed;
     spec.bpm = a.bpm;
@@ -129,14 +168,26 @@ fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
     let took = started.elapsed().as_secs_f64();
     write_wav(&a.output, &audio)?;
     eprintln!(
-        "rendered {} for {:.2} s in {took:.3} s ({:.0}× real time): {} callbacks, {} errors, {} runaway callbacks interrupted -> {}",
+        "rendered {} for {:.2} s in {took:.3} s ({:.0}× real time): {} callbacks, {} errors, {} runaway callbacks interrupted{} -> {}",
         script.display(),
         a.seconds,
         a.seconds / took.max(1e-9),
         report.callbacks,
         report.error_count,
         report.runaways,
+        models_summary(&report),
         a.output.display()
     );
     Ok(())
+}
+
+/// What the models did, when the script used them.
+fn models_summary(r: &wyrd_script::render::RenderReport) -> String {
+    if r.decodes == 0 && r.matches == 0 && r.model_errors == 0 {
+        return String::new();
+    }
+    format!(
+        "; models: {} latent decodes, {} live-matcher runs, {} inference errors",
+        r.decodes, r.matches, r.model_errors
+    )
 }

@@ -7,11 +7,12 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
 use wyrd_host::{CcMap, EngineConfig, Host, HostOptions, Programs};
+use wyrd_models::live::ModelHost;
 use wyrd_schema::Patch;
 use wyrd_script::live::{LuaConfig, ScriptHost};
 use wyrd_script::osc::server::Bound;
 use wyrd_script::osc::OscConfig;
-use wyrd_script::{sources, RuntimeConfig};
+use wyrd_script::{sources, ModelHostRef, RuntimeConfig};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -71,6 +72,10 @@ pub struct Args {
     /// folder (scripts/), or ./scripts.
     #[arg(long)]
     scripts_dir: Option<PathBuf>,
+    /// ONNX Runtime library for the scripts' models (default: WYRD_ORT_LIB, then
+    /// data/onnxruntime).
+    #[arg(long)]
+    ort_lib: Option<PathBuf>,
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
@@ -81,6 +86,14 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         if !script.is_file() {
             bail!("{}: no such script", script.display());
         }
+    }
+    if let Some(lib) = &a.ort_lib {
+        wyrd_models::runtime::set_library_path(Some(lib.clone()));
+    }
+    // Models are optional: without ONNX Runtime wyrd plays on, and a script's model.load
+    // fails with the same message.
+    if let Err(e) = wyrd_models::runtime::environment() {
+        eprintln!("wyrd: models off: {e}");
     }
     let (programs, bank_label) = load_programs(a)?;
     let patch = programs
@@ -108,11 +121,17 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     live_config.tap = a.tap_input.clone();
     let reader = host.take_input().context("input ring already taken")?;
     let analysis = Arc::new(LiveAnalysis::spawn(reader, live_config)?);
+    // Inference (latent decodes, resynthesis) on its own thread, fed by the input's analysis.
+    let models = Arc::new(
+        ModelHost::spawn(host.controller(), Some(Arc::clone(&analysis)))
+            .context("cannot start the model thread")?,
+    );
 
     let mut runtime = RuntimeConfig::new(rate);
     runtime.bpm = a.bpm;
     runtime.data_root = a.data_dir.clone();
     runtime.patch = *patch.values();
+    runtime.models = Some(ModelHostRef(Arc::clone(&models)));
     let mut lua = LuaConfig::new(runtime);
     lua.lookahead = Duration::from_secs_f64(a.lookahead_ms / 1000.0);
     lua.repl_port = (a.repl_port != 0).then_some(a.repl_port);
@@ -223,6 +242,24 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     }
     // The script's cleanup still reaches a live engine.
     scripts.stop();
+    // Then the model thread (its last jobs and the resynthesis' note-off reach the engine).
+    match Arc::try_unwrap(models) {
+        Ok(m) => {
+            let stats = m.stats();
+            m.stop();
+            if stats.decodes + stats.matches + stats.errors > 0 {
+                eprintln!(
+                    "wyrd: models: {} latent decodes, {} live-matcher runs, {} inference errors, {} jobs dropped, {:.2} s CPU",
+                    stats.decodes,
+                    stats.matches,
+                    stats.errors,
+                    stats.dropped,
+                    stats.cpu_nanos as f64 / 1e9
+                );
+            }
+        }
+        Err(_) => eprintln!("wyrd: the model thread is still shared; it stops at exit"),
+    }
     let analysis = Arc::try_unwrap(analysis)
         .map_err(|_| anyhow::anyhow!("the analysis thread is still shared"))?;
     if server_gone {
