@@ -116,20 +116,56 @@ pub struct Filter {
     c: Coefs,
     s: [Section; 2],
     started: bool,
+    /// The type and slope the state belongs to.
+    kind: Option<(FilterType, usize)>,
 }
+
+/// Longest block a type change crossfades over at once.
+const FADE: usize = 256;
 
 impl Filter {
     pub fn reset(&mut self) {
         *self = Filter::default();
     }
 
-    /// Filter `buf` in place while ramping from the previous block's coefficients to `target`
-    /// (which must be for the same `kind`; a type change restarts the ramp).
+    /// Filter `buf` in place while ramping from the previous block's coefficients to `target`.
+    /// A change of type or slope (a model streaming patches switches them mid-note) crossfades
+    /// over the block from the old filter to the new one started from rest: one type's state
+    /// read as another's would jump by the whole signal and more.
     pub fn process(&mut self, kind: FilterType, target: &Coefs, stages: usize, buf: &mut [f32]) {
-        if !self.started {
+        let stages = if kind == FilterType::Bypass {
+            1
+        } else {
+            stages.clamp(1, 2)
+        };
+        if self.started && self.kind.is_some_and(|k| k != (kind, stages)) && buf.len() <= FADE {
+            let (old_kind, old_stages) = self.kind.unwrap_or((kind, stages));
+            let mut old = *self;
+            let mut faded = [0.0f32; FADE];
+            let faded = &mut faded[..buf.len()];
+            faded.copy_from_slice(buf);
+            old.kind = None;
+            let c = old.c;
+            old.filter(old_kind, &c, old_stages, faded);
+            self.s = Default::default();
             self.c = *target;
-            self.started = true;
+            self.filter(kind, target, stages, buf);
+            let n = buf.len() as f32;
+            for (i, (y, &o)) in buf.iter_mut().zip(faded.iter()).enumerate() {
+                let t = (i as f32 + 1.0) / n;
+                *y = t * *y + (1.0 - t) * o;
+            }
+        } else {
+            if !self.started {
+                self.c = *target;
+                self.started = true;
+            }
+            self.filter(kind, target, stages, buf);
         }
+        self.kind = Some((kind, stages));
+    }
+
+    fn filter(&mut self, kind: FilterType, target: &Coefs, stages: usize, buf: &mut [f32]) {
         match (kind, stages) {
             (FilterType::LowPass, 1) => self.run::<LP, 1>(target, buf),
             (FilterType::LowPass, _) => self.run::<LP, 2>(target, buf),
@@ -168,6 +204,42 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Switching type or slope under a held tone moves the output no faster than the tone
+    /// itself does (the old state read as the new type's used to jump by more than full scale).
+    #[test]
+    fn a_type_change_mid_note_does_not_jump() {
+        let sr = 48_000.0;
+        let (f, amp) = (220.0, 0.5);
+        let mut x: Vec<f32> = (0..48_000)
+            .map(|i| amp * (std::f64::consts::TAU * f * i as f64 / sr).sin() as f32)
+            .collect();
+        let tone_step = amp * (std::f64::consts::TAU * f / sr) as f32;
+        let mut filt = Filter::default();
+        let plan = [
+            (FilterType::LowPass, 2),
+            (FilterType::HighPass, 2),
+            (FilterType::BandPass, 1),
+            (FilterType::Notch, 2),
+            (FilterType::LowPass, 1),
+            (FilterType::Bypass, 1),
+            (FilterType::LowPass, 2),
+        ];
+        for (b, chunk) in x.chunks_mut(64).enumerate() {
+            let (kind, stages) = plan[(b / 100) % plan.len()];
+            filt.process(kind, &Coefs::new(kind, 400.0, 0.707, sr), stages, chunk);
+        }
+        let max_step = x
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0f32, f32::max);
+        let peak = x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        assert!(peak < 1.5 * amp, "peak {peak}");
+        assert!(
+            max_step < 4.0 * tone_step,
+            "step {max_step} (the tone's own: {tone_step})"
+        );
+    }
 
     /// The filter's measured response equals the bilinear-transformed prototype for every type.
     #[test]

@@ -87,6 +87,14 @@ fn the_mapper_decodes_deterministically_and_starts_from_a_preset() {
         .sum::<f64>()
         / NUM_PARAMS as f64;
     assert!(err < 0.2, "mean error {err}");
+    // However far the point goes, the keyboard mode stays the patch's (a switch kills voices).
+    let kbd = find("keyboard_mode").unwrap().index;
+    for k in -6..=6 {
+        let z: Vec<f32> = (0..8)
+            .map(|i| k as f32 * 0.5 * if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
+        assert_eq!(m.decode(&z).unwrap()[kbd], defaults()[kbd]);
+    }
     // NaN in z never reaches a patch.
     let p = m.decode(&[f32::NAN; 8]);
     if let Ok(p) = p {

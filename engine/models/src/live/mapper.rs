@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use wyrd_schema::{Patch, NUM_PARAMS};
+use wyrd_schema::{ParamId, Patch, NUM_PARAMS};
 
 use crate::error::{Error, Result};
 use crate::live::stream::PatchStream;
@@ -26,7 +26,13 @@ struct State {
 
 impl Mapper {
     pub fn new(decoder: Arc<Decoder>, encoder: Option<Arc<Encoder>>) -> Arc<Mapper> {
-        let stream = PatchStream::new(decoder.0.meta());
+        // How the keyboard plays is the performer's choice, not a timbre: a keyboard mode
+        // switch also kills every voice (as in amSynth), which a sweep must never do.
+        let hold = [
+            ParamId::KeyboardMode as usize,
+            ParamId::PortamentoMode as usize,
+        ];
+        let stream = PatchStream::new(decoder.0.meta()).holding(&hold);
         Arc::new(Mapper {
             decoder,
             encoder,

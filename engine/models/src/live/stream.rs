@@ -30,6 +30,8 @@ pub struct PatchStream {
     challenger: Vec<Option<(usize, u32)>>,
     smoothed: Vec<Option<f32>>,
     margin: f32,
+    /// Schema indices left as the patch has them.
+    hold: Vec<usize>,
 }
 
 impl PatchStream {
@@ -45,7 +47,14 @@ impl PatchStream {
             challenger: vec![None; meta.groups.len()],
             smoothed: vec![None; meta.continuous.len()],
             margin: SWITCH_MARGIN,
+            hold: Vec::new(),
         }
+    }
+
+    /// Leaves these parameters (schema indices) as the patch has them.
+    pub fn holding(mut self, indices: &[usize]) -> Self {
+        self.hold = indices.to_vec();
+        self
     }
 
     pub fn with_margin(mut self, margin: f32) -> Self {
@@ -75,6 +84,9 @@ impl PatchStream {
             1.0
         };
         for (k, &i) in self.continuous.iter().enumerate() {
+            if self.hold.contains(&i) {
+                continue;
+            }
             let Some(&x) = cont.get(k).filter(|x| x.is_finite()) else {
                 if let Some(s) = self.smoothed[k] {
                     patch[i] = PARAMS[i].denormalize(f64::from(s));
@@ -90,6 +102,9 @@ impl PatchStream {
             patch[i] = PARAMS[i].denormalize(f64::from(s));
         }
         for (g, &(index, offset, size)) in self.groups.iter().enumerate() {
+            if self.hold.contains(&index) {
+                continue;
+            }
             let Some(scores) = cat.get(offset..offset + size) else {
                 continue;
             };
