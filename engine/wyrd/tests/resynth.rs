@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod test_split;
+
+use test_split::{mean_patch_baseline, test_presets};
 use wyrd_analysis::distance::mel_lsd;
 use wyrd_analysis::pitch::{track, PitchConfig};
 use wyrd_render::{read_wav, render_notes, write_wav, NoteRender, Stereo};
@@ -149,36 +152,6 @@ fn a_fixed_note_and_no_amplitude_following_keep_the_patch_level() {
     // Without the level loop the quiet second note comes out about as loud as the first.
     let (l1, l2) = (rms(&out[24_000..48_000]), rms(&out[96_000..120_000]));
     assert!((20.0 * (l1 / l2).log10()).abs() < 6.0, "{l1} vs {l2}");
-}
-
-/// The first test-split presets (models/splits/test.txt), each rendered at note 60 as the
-/// dataset renders it.
-pub fn test_presets(n: usize) -> Vec<(String, Stereo)> {
-    let keys = std::fs::read_to_string(root().join("models/splits/test.txt")).unwrap();
-    keys.lines()
-        .take(n)
-        .map(|key| {
-            let (bank, index) = key.split_once('#').unwrap();
-            let path = wyrd_bank::find_bank(Path::new(bank))
-                .unwrap_or_else(|| panic!("no bank {bank} (./setup.sh banks)"));
-            let bank = wyrd_bank::read_bank(&path).unwrap();
-            let patch = &bank.presets[index.parse::<usize>().unwrap()];
-            (key.to_string(), note(patch, 60, 1.0, 1.0))
-        })
-        .collect()
-}
-
-/// The eval table's median mel-LSD of the mean training patch (models/eval/eval.json).
-pub fn mean_patch_baseline() -> f64 {
-    let text = std::fs::read_to_string(root().join("models/eval/eval.json")).unwrap();
-    let eval: serde_json::Value = serde_json::from_str(&text).unwrap();
-    eval["matching"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["variant"] == "mean")
-        .and_then(|m| m["scores"]["mel_lsd"]["median"].as_f64())
-        .expect("mean-patch baseline in eval.json")
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

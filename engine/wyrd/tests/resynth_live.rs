@@ -5,56 +5,15 @@
 
 #[allow(dead_code)]
 mod rig;
+mod test_split;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rig::{Rig, SR};
+use test_split::{mean_patch_baseline, test_presets};
 use wyrd_analysis::distance::mel_lsd;
 use wyrd_jackd::Job;
-use wyrd_render::{render_notes, NoteRender};
-
-/// The first `n` test-split presets at note 60, as the dataset renders them (1 s held, 0.5 s
-/// release).
-fn test_presets(n: usize) -> Vec<(String, Vec<f32>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let keys = std::fs::read_to_string(root.join("models/splits/test.txt")).unwrap();
-    keys.lines()
-        .take(n)
-        .map(|key| {
-            let (bank, index) = key.split_once('#').unwrap();
-            let path = wyrd_bank::find_bank(Path::new(bank))
-                .unwrap_or_else(|| panic!("no bank {bank} (./setup.sh banks)"));
-            let bank = wyrd_bank::read_bank(&path).unwrap();
-            let patch = &bank.presets[index.parse::<usize>().unwrap()];
-            let audio = render_notes(
-                patch,
-                &NoteRender {
-                    notes: vec![60],
-                    hold: 1.0,
-                    tail: 0.5,
-                    sample_rate: SR,
-                    max_voices: 1,
-                    ..NoteRender::default()
-                },
-            );
-            (key.to_string(), audio.mono())
-        })
-        .collect()
-}
-
-fn mean_patch_baseline() -> f64 {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let text = std::fs::read_to_string(root.join("models/eval/eval.json")).unwrap();
-    let eval: serde_json::Value = serde_json::from_str(&text).unwrap();
-    eval["matching"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["variant"] == "mean")
-        .and_then(|m| m["scores"]["mel_lsd"]["median"].as_f64())
-        .expect("mean-patch baseline in eval.json")
-}
 
 #[test]
 fn live_resynthesis_of_test_presets_beats_the_mean_patch_baseline() {
@@ -77,7 +36,8 @@ fn live_resynthesis_of_test_presets_beats_the_mean_patch_baseline() {
     let mut input = vec![0.0f32; lead + presets.len() * slot];
     for (i, (_, audio)) in presets.iter().enumerate() {
         let at = lead + i * slot;
-        input[at..at + audio.len()].copy_from_slice(audio);
+        let audio = audio.mono();
+        input[at..at + audio.len()].copy_from_slice(&audio);
     }
     let mut job = Job::new(vec![], 0, input.len() as u32);
     job.input = Some((input.clone(), input.clone()));
