@@ -154,9 +154,7 @@ impl Engine {
             self.synth.process(&mut left[pos..n], &mut right[pos..n]);
         }
         self.frame = end;
-        self.stats.peak_l.store(peak(&left[..n]));
-        self.stats.peak_r.store(peak(&right[..n]));
-        self.stats.add_output(&left[..n], &right[..n]);
+        self.stats.meter_output(&left[..n], &right[..n]);
         self.stats
             .active_voices
             .store(self.synth.active_voices() as u32, Ordering::Relaxed);
@@ -254,8 +252,4 @@ impl Engine {
             self.stats.dropped_garbage.fetch_add(1, Ordering::Relaxed);
         }
     }
-}
-
-fn peak(x: &[f32]) -> f32 {
-    x.iter().fold(0.0f32, |m, &s| m.max(s.abs()))
 }

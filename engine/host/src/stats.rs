@@ -175,16 +175,18 @@ impl Stats {
         )
     }
 
-    /// Adds a period's output to the running energy (audio thread only).
-    pub(crate) fn add_output(&self, left: &[f32], right: &[f32]) {
-        let e: f64 = left
-            .iter()
-            .zip(right)
-            .map(|(&l, &r)| {
-                let m = f64::from(0.5 * (l + r));
-                m * m
-            })
-            .sum();
+    /// Meters a period's output in one pass: the peaks, and the running energy (audio thread
+    /// only).
+    pub(crate) fn meter_output(&self, left: &[f32], right: &[f32]) {
+        let (mut pl, mut pr, mut e) = (0.0f32, 0.0f32, 0.0f64);
+        for (&l, &r) in left.iter().zip(right) {
+            pl = pl.max(l.abs());
+            pr = pr.max(r.abs());
+            let m = f64::from(0.5 * (l + r));
+            e += m * m;
+        }
+        self.peak_l.store(pl);
+        self.peak_r.store(pr);
         let total = f64::from_bits(self.out_energy.load(Ordering::Relaxed)) + e;
         self.out_energy.store(total.to_bits(), Ordering::Relaxed);
         self.out_frames

@@ -1,5 +1,7 @@
 //! Measurements on recordings that tests and benches share.
 
+use wyrd_analysis::melspec::{mel_spectrogram, MelConfig};
+
 /// Start frames of sounds that begin after at least `gap` frames of exact silence: note
 /// onsets of a patch whose notes end in digital silence.
 pub fn onsets(x: &[f32], gap: usize) -> Vec<usize> {
@@ -16,6 +18,28 @@ pub fn onsets(x: &[f32], gap: usize) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Mean mel spectrum (dB, 40 bands) of a stretch of audio at `sample_rate`.
+pub fn mean_mel_db(x: &[f32], sample_rate: u32) -> Vec<f64> {
+    let mut c = MelConfig::new(sample_rate);
+    c.n_mels = 40;
+    let s = mel_spectrogram(x, &c).expect("a valid mel config and finite audio");
+    let n = s.n_frames() as f64;
+    (0..s.n_bins())
+        .map(|b| {
+            10.0 * (s.frames().map(|f| f[b]).sum::<f64>() / n)
+                .max(1e-10)
+                .log10()
+        })
+        .collect()
+}
+
+/// How far apart two sounds' mean mel spectra are: mean absolute difference, dB. A coarse
+/// "did the timbre change" measure, blind to timing.
+pub fn spectral_change(a: &[f32], b: &[f32], sample_rate: u32) -> f64 {
+    let (a, b) = (mean_mel_db(a, sample_rate), mean_mel_db(b, sample_rate));
+    a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len() as f64
 }
 
 #[cfg(test)]

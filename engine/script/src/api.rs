@@ -23,7 +23,7 @@ pub(crate) fn with_state<R>(lua: &Lua, f: impl FnOnce(&mut State) -> R) -> mlua:
     Ok(f(&mut state))
 }
 
-fn bad(msg: impl Into<String>) -> mlua::Error {
+pub(crate) fn bad(msg: impl Into<String>) -> mlua::Error {
     mlua::Error::runtime(msg.into())
 }
 
@@ -313,18 +313,7 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
     t.set(
         "load_preset",
         lua.create_function(|lua, (bank, n): (String, i64)| {
-            let path = resolve_bank("engine.load_preset", &bank)?;
-            let b = wyrd_bank::read_bank(&path).map_err(|e| bad(format!("{e:#}")))?;
-            let patch = usize::try_from(n)
-                .ok()
-                .and_then(|i| b.presets.get(i))
-                .ok_or_else(|| {
-                    bad(format!(
-                        "engine.load_preset: {} has no preset {n} (it has 0..{})",
-                        path.display(),
-                        b.presets.len().saturating_sub(1)
-                    ))
-                })?;
+            let patch = bank_preset("engine.load_preset", &bank, n)?;
             let values: [f32; NUM_PARAMS] = *patch.values();
             with_state(lua, |s| {
                 s.patch = values;
@@ -337,6 +326,22 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
     )?;
     t.set("schema", lua.create_function(|lua, ()| schema_table(lua))?)?;
     Ok(())
+}
+
+/// Preset `n` of a bank named as [`resolve_bank`] takes it; errors name `what`, the file and
+/// the presets it has.
+pub(crate) fn bank_preset(what: &str, bank: &str, n: i64) -> mlua::Result<wyrd_schema::Patch> {
+    let path = resolve_bank(what, bank)?;
+    let mut b = wyrd_bank::read_bank(&path).map_err(|e| bad(format!("{e:#}")))?;
+    let count = b.presets.len();
+    match usize::try_from(n).ok().filter(|&i| i < count) {
+        Some(i) => Ok(b.presets.swap_remove(i)),
+        None => Err(bad(format!(
+            "{what}: {} has no preset {n} (it has 0..{})",
+            path.display(),
+            count.saturating_sub(1)
+        ))),
+    }
 }
 
 /// A bank named as a path or by name in the banks folder ([`wyrd_bank::find_bank`]).

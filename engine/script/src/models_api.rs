@@ -17,7 +17,7 @@ use mlua::{FromLuaMulti, Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
 use wyrd_models::live::{self, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
 use wyrd_schema::Patch;
 
-use crate::api::{resolve_bank, with_state};
+use crate::api::{bad, bank_preset, with_state};
 use crate::state::State;
 use crate::timers::Timer;
 
@@ -88,10 +88,6 @@ pub struct Latent {
     pub last_decode: Option<f64>,
     /// A decode is waiting ([`Timer::Latent`]).
     pub armed: bool,
-}
-
-fn bad(msg: impl Into<String>) -> mlua::Error {
-    mlua::Error::runtime(msg.into())
 }
 
 /// The active mapper's refusal when a script has none.
@@ -378,20 +374,9 @@ fn latent_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
                 s.latent("latent:from_preset", id)
                     .map(|l| Arc::clone(&l.mapper))
             })??;
-            let path = resolve_bank("latent:from_preset", &bank)?;
-            let b = wyrd_bank::read_bank(&path).map_err(|e| bad(format!("{e:#}")))?;
-            let patch = usize::try_from(n)
-                .ok()
-                .and_then(|i| b.presets.get(i))
-                .ok_or_else(|| {
-                    bad(format!(
-                        "latent:from_preset: {} has no preset {n} (it has 0..{})",
-                        path.display(),
-                        b.presets.len().saturating_sub(1)
-                    ))
-                })?;
+            let patch = bank_preset("latent:from_preset", &bank, n)?;
             let z = mapper
-                .encode(patch)
+                .encode(&patch)
                 .map_err(|e| bad(format!("latent:from_preset: {e}")))?;
             let z: Vec<f64> = z.into_iter().map(f64::from).collect();
             with_state(lua, |s| s.set_latents(id, &z))?

@@ -13,7 +13,7 @@ use common::*;
 use rosc::{OscPacket, OscType};
 use wyrd_analysis::pitch::{track, PitchConfig};
 use wyrd_host::{Engine, EngineConfig};
-use wyrd_jackd::TempDir;
+use wyrd_jackd::{spectral_change, TempDir};
 use wyrd_render::{render_notes, NoteRender, Stereo};
 use wyrd_schema::{Patch, NUM_PARAMS};
 use wyrd_script::models_api::NO_MAPPER;
@@ -528,8 +528,8 @@ fn the_osc_latent_example_plays_and_moves_with_its_faders() {
     let second = |t: f64| r.out[(t * f64::from(SR)) as usize..][..SR as usize].to_vec();
     let (b0, b1, after) = (second(0.3), second(0.9), second(2.5));
     assert!(rms(&b1) > 0.02 && rms(&after) > 0.02);
-    let same = spectral_change(&b0, &b1);
-    let moved = spectral_change(&b1, &after);
+    let same = spectral_change(&b0, &b1, SR);
+    let moved = spectral_change(&b1, &after, SR);
     assert!(moved > 5.0 && moved > 3.0 * same, "{same} dB vs {moved} dB");
     assert_eq!(r.stats.counts().bad, 0);
     assert_eq!(r.runtime.error_count(), 0, "{:?}", r.runtime.errors());
@@ -537,28 +537,6 @@ fn the_osc_latent_example_plays_and_moves_with_its_faders() {
     let (audio, report) = render_spec(&ScriptRender::new(&example("osc_latent"), 4.0));
     assert!(rms(&audio.left) > 0.02, "rms {}", rms(&audio.left));
     assert_eq!(report.decodes, 1);
-}
-
-/// Mean mel spectrum (dB) of a stretch of audio.
-fn mel_db(x: &[f32]) -> Vec<f64> {
-    use wyrd_analysis::melspec::{mel_spectrogram, MelConfig};
-    let mut c = MelConfig::new(SR);
-    c.n_mels = 40;
-    let s = mel_spectrogram(x, &c).unwrap();
-    let n = s.n_frames() as f64;
-    (0..s.n_bins())
-        .map(|b| {
-            10.0 * (s.frames().map(|f| f[b]).sum::<f64>() / n)
-                .max(1e-10)
-                .log10()
-        })
-        .collect()
-}
-
-/// How far apart two sounds' mean mel spectra are: mean absolute difference, dB.
-fn spectral_change(a: &[f32], b: &[f32]) -> f64 {
-    let (a, b) = (mel_db(a), mel_db(b));
-    a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len() as f64
 }
 
 /// Two notes of the default patch, one after the other: (input, their pitches in Hz).

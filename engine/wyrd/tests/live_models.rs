@@ -13,8 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rig::{rms, wait_for, Rig, SR};
-use wyrd_analysis::melspec::{mel_spectrogram, MelConfig};
-use wyrd_jackd::{Job, TempDir};
+use wyrd_jackd::{spectral_change, Job, TempDir};
 use wyrd_script::osc::{decode, encode};
 use wyrd_script::OscArg;
 
@@ -78,27 +77,6 @@ fn listen(seconds: f64) -> Job {
     job
 }
 
-/// Mean mel spectrum (dB) of a stretch of audio.
-fn mel_db(x: &[f32]) -> Vec<f64> {
-    let mut c = MelConfig::new(SR);
-    c.n_mels = 40;
-    let s = mel_spectrogram(x, &c).unwrap();
-    let n = s.n_frames() as f64;
-    (0..s.n_bins())
-        .map(|b| {
-            10.0 * (s.frames().map(|f| f[b]).sum::<f64>() / n)
-                .max(1e-10)
-                .log10()
-        })
-        .collect()
-}
-
-/// How far apart two sounds' mean mel spectra are: mean absolute difference, dB.
-fn spectral_change(a: &[f32], b: &[f32]) -> f64 {
-    let (a, b) = (mel_db(a), mel_db(b));
-    a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len() as f64
-}
-
 /// liblo's `oscsend` to wyrd on IPv4 loopback.
 fn oscsend(rig: &Rig, path: &str, types: &str, args: &[&str]) {
     let out = Command::new("oscsend")
@@ -146,8 +124,8 @@ fn osc_faders_move_the_latent_mapper_live() {
     let second = |t: f64| out[(t * f64::from(SR)) as usize..][..SR as usize].to_vec();
     let (b0, b1, after) = (second(0.3), second(0.9), second(2.8));
     assert!(rms(&b1) > 0.02 && rms(&after) > 0.02, "silent");
-    let same = spectral_change(&b0, &b1);
-    let moved = spectral_change(&b1, &after);
+    let same = spectral_change(&b0, &b1, SR);
+    let moved = spectral_change(&b1, &after, SR);
     assert!(
         moved > 5.0 && moved > 3.0 * same,
         "the fader was not heard: {same:.2} dB apart before, {moved:.2} dB after"

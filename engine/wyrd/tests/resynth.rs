@@ -184,57 +184,37 @@ fn resynthesised_test_presets_beat_the_mean_patch_baseline() {
 
 #[test]
 fn bad_input_is_a_clear_error() {
+    let inp = tmp("bad-input.wav");
+    let out = tmp("x.wav");
+    // `wyrd resynth INPUT -o OUT EXTRA...` fails, and its message holds every one of `says`.
+    let fails = |input: &str, extra: &[&str], says: &[&str]| {
+        let mut args = vec!["resynth", input, "-o", s(&out)];
+        args.extend_from_slice(extra);
+        let o = wyrd(&args);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} succeeded");
+        for text in says {
+            assert!(e.contains(text), "{args:?}: {e}");
+        }
+    };
     let mut input = two_notes();
     input.sample_rate = 44_100;
-    let inp = tmp("44k.wav");
     write_wav(&inp, &input).unwrap();
-    let o = wyrd(&["resynth", s(&inp), "-o", s(&tmp("x.wav"))]);
-    assert!(!o.status.success());
-    let e = String::from_utf8_lossy(&o.stderr);
-    assert!(e.contains("44100") && e.contains("48000"), "{e}");
+    fails(s(&inp), &[], &["44100", "48000"]);
 
     input.sample_rate = SR;
     write_wav(&inp, &input).unwrap();
-    let o = wyrd(&[
-        "resynth",
+    fails(
         s(&inp),
-        "-o",
-        s(&tmp("x.wav")),
-        "--model",
-        "preset_vae8",
-    ]);
-    let e = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !o.status.success() && e.contains("needs a live matcher"),
-        "{e}"
+        &["--model", "preset_vae8"],
+        &["needs a live matcher"],
     );
-
-    let o = wyrd(&[
-        "resynth",
+    fails(
         s(&inp),
-        "-o",
-        s(&tmp("x.wav")),
-        "--model",
-        "nope",
-    ]);
-    let e = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !o.status.success() && e.contains("no model 'nope'") && e.contains("live_matcher"),
-        "{e}"
+        &["--model", "nope"],
+        &["no model 'nope'", "live_matcher"],
     );
-
-    let o = wyrd(&["resynth", "/nonexistent.wav", "-o", s(&tmp("x.wav"))]);
-    let e = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success() && e.contains("/nonexistent.wav"), "{e}");
-
-    let o = wyrd(&[
-        "resynth",
-        s(&inp),
-        "-o",
-        s(&tmp("x.wav")),
-        "--ort-lib",
-        "/nonexistent/libonnxruntime.so",
-    ]);
-    let e = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success() && e.contains("./setup.sh ort"), "{e}");
+    fails("/nonexistent.wav", &[], &["/nonexistent.wav"]);
+    let no_lib = ["--ort-lib", "/nonexistent/libonnxruntime.so"];
+    fails(s(&inp), &no_lib, &["./setup.sh ort"]);
 }

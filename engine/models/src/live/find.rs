@@ -56,8 +56,7 @@ impl Loaded {
             Loaded::LiveMatcher(m) => &m.0,
             Loaded::NoteMatcher(m) => &m.0,
         };
-        let n = m.name();
-        n.strip_suffix("_decoder").map(str::to_owned).unwrap_or(n)
+        vae_name(m.name())
     }
 
     pub fn kind(&self) -> &'static str {
@@ -118,10 +117,8 @@ pub fn resolve(name: &str) -> Result<PathBuf> {
                 .flatten()
                 .filter_map(|e| {
                     let p = e.path();
-                    (p.extension()? == "onnx").then(|| {
-                        let s = p.file_stem()?.to_string_lossy().into_owned();
-                        Some(s.strip_suffix("_decoder").map(str::to_owned).unwrap_or(s))
-                    })?
+                    (p.extension()? == "onnx")
+                        .then(|| Some(vae_name(p.file_stem()?.to_string_lossy().into_owned())))?
                 })
                 .filter(|s| !s.ends_with("_encoder"))
                 .collect()
@@ -132,6 +129,13 @@ pub fn resolve(name: &str) -> Result<PathBuf> {
         name: name.into(),
         message: format!("not in {} (it has: {})", dir.display(), known.join(", ")),
     })
+}
+
+/// A model's name as scripts give it: a VAE is named without its decoder's `_decoder`.
+pub(crate) fn vae_name(stem: String) -> String {
+    stem.strip_suffix("_decoder")
+        .map(str::to_owned)
+        .unwrap_or(stem)
 }
 
 fn alias(name: &str) -> String {

@@ -45,8 +45,7 @@ impl Mapper {
     }
 
     pub fn name(&self) -> String {
-        let n = self.decoder.0.name();
-        n.strip_suffix("_decoder").map(str::to_owned).unwrap_or(n)
+        crate::live::find::vae_name(self.decoder.0.name())
     }
 
     /// Decodes `z` into the next streamed patch (categoricals with hysteresis).

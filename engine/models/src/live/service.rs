@@ -146,9 +146,9 @@ impl ModelHost {
             Mode::Inline { resynth: slot } => {
                 let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
                 if let Some(mut old) = slot.take() {
-                    let mut out = Vec::new();
-                    old.release(&mut out);
-                    self.send_all(out, At::Now);
+                    let mut w = self.inline_worker();
+                    old.release(&mut w.actions);
+                    w.flush(At::Now);
                 }
                 *slot = Some(Box::new(resynth));
                 Ok(())
@@ -170,9 +170,9 @@ impl ModelHost {
         match &self.mode {
             Mode::Inline { resynth } => {
                 if let Some(mut r) = resynth.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                    let mut out = Vec::new();
-                    r.release(&mut out);
-                    self.send_all(out, at);
+                    let mut w = self.inline_worker();
+                    r.release(&mut w.actions);
+                    w.flush(at);
                 }
             }
             Mode::Thread { jobs, .. } => {
@@ -234,14 +234,6 @@ impl ModelHost {
             resynth: None,
             frames: None,
             actions: Vec::new(),
-        }
-    }
-
-    fn send_all(&self, actions: Vec<Action>, at: At) {
-        for action in actions {
-            if self.controller.send(Command { at, action }).is_err() {
-                self.counters.dropped.fetch_add(1, Ordering::Relaxed);
-            }
         }
     }
 }
