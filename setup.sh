@@ -6,6 +6,7 @@
 #   ./setup.sh ort        fetch ONNX Runtime 1.31.1 (from its PyPI wheel) into data/onnxruntime
 #   ./setup.sh pyosc      a Python venv with python-osc in data/pyosc (the live OSC tests' client)
 #   ./setup.sh train      a Python venv with PyTorch and ONNX in data/train-venv (models/train)
+#   ./setup.sh fuzz       the pinned nightly Rust and cargo-fuzz (the OSC fuzz target)
 # Nothing from other projects is committed: banks come from Debian's amsynth package at setup time.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -98,6 +99,18 @@ train() {
     python3 -m venv "$venv"
     "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
     cp "$req" "$venv/.requirements"
+}
+
+# The OSC fuzz target's toolchain is pinned in its folder; cargo-fuzz is pinned here.
+CARGO_FUZZ_VERSION=0.13.2
+
+fuzz() {
+    command -v rustup >/dev/null 2>&1 || { echo "setup: fuzz needs rustup (./setup.sh deps installs Rust with it)" >&2; return 1; }
+    local toolchain
+    toolchain=$(sed -n 's/^channel = "\(.*\)"/\1/p' engine/script/fuzz/rust-toolchain.toml)
+    rustup toolchain list | grep -q "^$toolchain" || rustup toolchain install "$toolchain" --profile minimal
+    cargo fuzz --version 2>/dev/null | grep -q " $CARGO_FUZZ_VERSION\$" ||
+        cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 }
 
 demo() {

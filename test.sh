@@ -5,7 +5,7 @@
 # The amSynth fidelity capture tests are opt-in: WYRD_FIDELITY=1 ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
-./setup.sh deps banks pyosc ort train
+./setup.sh deps banks pyosc ort train fuzz
 # shellcheck disable=SC1091
 command -v cargo >/dev/null 2>&1 || . "$HOME/.cargo/env"
 cargo fmt --all -- --check
@@ -17,6 +17,19 @@ status=0
 cargo test --workspace --release 2>&1 | tee "$log" || status=$?
 # The training code: a tiny dataset rendered by this wyrd, a few steps, export, ONNX Runtime.
 WYRD_BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/wyrd data/train-venv/bin/python -m pytest -q models/train/tests 2>&1 | tee -a "$log" || status=$?
+# The OSC fuzz target (libFuzzer with AddressSanitizer over decode + dispatch + an engine block)
+# for a minute from its seed corpus; a finding fails the suite. Longer runs: the README's OSC section.
+# No leak check: the engine and the Lua state are built once and live for the whole run.
+fuzz_log=$(mktemp)
+if (cd engine/script/fuzz && python3 seeds.py &&
+    cargo fuzz run osc_dispatch -- -dict=osc.dict -detect_leaks=0 -max_total_time=60) >"$fuzz_log" 2>&1; then
+    echo "1 passed: fuzz osc_dispatch, $(grep -m1 '^Done' "$fuzz_log")" | tee -a "$log"
+else
+    tail -n 60 "$fuzz_log"
+    echo "1 failed: fuzz osc_dispatch (input saved under engine/script/fuzz/artifacts/)" | tee -a "$log"
+    status=1
+fi
+rm -f "$fuzz_log"
 # Say what the whole suite did (cargo's and pytest's result lines).
 awk '/^test result:/ { p += $4; f += $6 }
      /^[0-9]+ (passed|failed)/ { for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a few valid OSC encodings into corpus/osc_dispatch (the fuzzer's starting corpus).
 
-The corpus folder is not committed: run this once before `cargo +nightly fuzz run`.
+The corpus folder is not committed: run this once before `cargo fuzz run` (./test.sh does).
 """
 import os
 import struct
