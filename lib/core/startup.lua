@@ -11,21 +11,38 @@ local function osc_builtin(ps, eng)
   for _, p in ipairs(_wyrd.schema()) do synth[p.id] = p end
   local builtin = {}
 
-  function builtin.param(id, v, norm)
-    local p = synth[id]
-    if p then
+  -- true and the script's param (nil for a synth param), or false and why.
+  local function check_param(id, v, norm)
+    if synth[id] then
       if type(v) ~= "number" then return false, "'" .. id .. "' takes a number" end
-      if norm then v = _wyrd.denormalize(p.index, v) end
-      eng[id](v)
       return true
     end
     local sp = ps.lookup[id] and ps:lookup_param(id)
     if not sp then return false, "no param '" .. id .. "'" end
-    if norm then
-      sp:set_raw(v)
-    else
+    if not norm then
       local why = sp:check(v)
       if why then return false, why end
+    end
+    return true, sp
+  end
+
+  -- What builtin.param would refuse, without setting anything: the host sheds changes while
+  -- the engine is congested, and a bad one among them is still bad input.
+  function builtin.param_check(id, v, norm)
+    local ok, why = check_param(id, v, norm)
+    if ok then return true end
+    return false, why
+  end
+
+  function builtin.param(id, v, norm)
+    local ok, sp = check_param(id, v, norm)
+    if not ok then return false, sp end
+    if not sp then
+      if norm then v = _wyrd.denormalize(synth[id].index, v) end
+      eng[id](v)
+    elseif norm then
+      sp:set_raw(v)
+    else
       sp:set(v)
     end
     return true

@@ -462,6 +462,18 @@ fn a_fader_flood_cannot_crowd_out_a_note() {
     // The script's load left an all-notes-off queued; 48 changes take the queue to 49, past
     // three quarters of 64, and the rest are shed.
     assert_eq!(c.shed, 200 - 48, "{c:?}");
+    assert_eq!(c.bad, 0, "{c:?}");
+    // Shed changes are still checked: an unknown id, and a string for a synth param or a
+    // script's option param, are bad input, not shed.
+    r.send("/param/no_such_param", vec![f(1.0)]);
+    r.send("/param/filter_cutoff", vec![OscArg::Str("high".into())]);
+    r.send("/param/mode", vec![OscArg::Str("up".into())]);
+    r.send("/param/mode", vec![OscArg::Int(2)]);
+    r.send("/param/depth/norm", vec![f(0.5)]);
+    let c = r.stats.counts();
+    assert_eq!((c.shed, c.bad), (200 - 48 + 2, 3), "{c:?}");
+    // Shed means not applied: the script's param kept its value.
+    assert_eq!(r.lua("params:get('mode')"), "1");
     r.send("/note_on", vec![OscArg::Int(69), OscArg::Int(127)]);
     assert_eq!(r.controller.stats().snapshot().dropped_commands, 0);
     r.render_to(4800);

@@ -189,9 +189,17 @@ impl Dispatcher {
         };
         let result = match b {
             // A flood of fader moves must not crowd a note out of the engine's queue: a
-            // parameter change is superseded by the next one anyway, a note is not.
-            Builtin::Param { .. } if !now.exact && runtime.engine_congested() => {
-                OscStats::count(&self.stats.shed);
+            // parameter change is superseded by the next one anyway, a note is not. A shed
+            // change is still checked, so a bad one counts as bad, not as shed.
+            Builtin::Param { id, value, norm } if !now.exact && runtime.engine_congested() => {
+                match lua(
+                    runtime,
+                    "param_check",
+                    vec![OscArg::Str(id), value, OscArg::Bool(norm)],
+                ) {
+                    Ok(_) => OscStats::count(&self.stats.shed),
+                    Err(why) => self.bad(path, &why),
+                }
                 return None;
             }
             Builtin::Param { id, value, norm } => lua(
