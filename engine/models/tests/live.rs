@@ -252,3 +252,43 @@ fn the_followers_start_at_the_onset_bend_to_the_pitch_retrigger_and_release() {
     r.frame(&frame(10, 0.1, -1.0), energy, &mut out).unwrap();
     assert!(matches!(out[0], Action::NoteOn { note: 67, .. }), "{out:?}");
 }
+
+#[test]
+fn the_matcher_shapes_the_timbre_but_osc2_keeps_the_base_tuning() {
+    let mut base = defaults();
+    let tuning = [
+        ("osc2_pitch", 7.0),
+        ("osc2_range", -1.0),
+        ("osc2_detune", 0.1),
+    ];
+    for (id, v) in tuning {
+        base[find(id).unwrap().index] = v;
+    }
+    let mut r = Resynth::new(live_matcher(), ResynthConfig::new(48_000), base);
+    let cutoff = find("filter_cutoff").unwrap().index;
+    let mut out = Vec::new();
+    let mut cutoffs = vec![];
+    for k in 0..40u64 {
+        // Timbres that move: the cepstrum's slope changes from frame to frame.
+        let mut f = frame(k, 0.1, hz(57.0 + (k % 12) as f32));
+        for (i, c) in f.mfcc.iter_mut().enumerate().take(20).skip(1) {
+            *c = (60.0 - 3.0 * k as f32) / i as f32;
+        }
+        r.frame(&f, (0.0, 0), &mut out).unwrap();
+        for a in out.drain(..) {
+            if let Action::SetPatch(p) = a {
+                for (id, v) in tuning {
+                    assert_eq!(p[find(id).unwrap().index], v, "{id} moved");
+                }
+                cutoffs.push(p[cutoff]);
+            }
+        }
+    }
+    let (lo, hi) = cutoffs
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(a, b), &c| (a.min(c), b.max(c)));
+    assert!(
+        cutoffs.len() >= 40 && hi > lo,
+        "the matcher never moved the patch: {cutoffs:?}"
+    );
+}

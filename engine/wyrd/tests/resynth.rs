@@ -116,12 +116,10 @@ fn resynthesis_follows_pitch_and_level_and_is_deterministic() {
     let second = 96_000..120_000;
     let p1 = median_pitch(&out[first.clone()]);
     let p2 = median_pitch(&out[second.clone()]);
-    // The matched timbre (a detuned second oscillator, say) can pull the perceived pitch a
-    // little; the note played and the interval between the two must be the input's.
-    assert!(cents(p1, 220.0).abs() < 100.0, "first note at {p1} Hz");
-    assert!(cents(p2, 329.63).abs() < 100.0, "second note at {p2} Hz");
-    let interval = cents(p2, p1);
-    assert!((interval - 700.0).abs() < 20.0, "interval {interval} cents");
+    // In tune: the matcher shapes the timbre, osc 2's tuning stays the base patch's (matched,
+    // it pulled this saw to 211 Hz).
+    assert!(cents(p1, 220.0).abs() < 10.0, "first note at {p1} Hz");
+    assert!(cents(p2, 329.63).abs() < 10.0, "second note at {p2} Hz");
     let level = |x: &[f32]| 20.0 * rms(x).log10();
     for r in [first, second] {
         let (i, o) = (level(&inm[r.clone()]), level(&out[r.clone()]));
