@@ -26,7 +26,7 @@ if (cd engine/script/fuzz && python3 seeds.py &&
     echo "1 passed: fuzz osc_dispatch, $(grep -m1 '^Done' "$fuzz_log")" | tee -a "$log"
 else
     tail -n 60 "$fuzz_log"
-    echo "1 failed: fuzz osc_dispatch (input saved under engine/script/fuzz/artifacts/)" | tee -a "$log"
+    echo "1 failed: fuzz osc_dispatch (see above; a finding's input is saved under engine/script/fuzz/artifacts/)" | tee -a "$log"
     status=1
 fi
 rm -f "$fuzz_log"
