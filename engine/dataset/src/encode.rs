@@ -126,7 +126,9 @@ impl Encoding {
     }
 }
 
-fn argmax(scores: &[f32]) -> usize {
+/// The highest score's index; ties and NaN go to the first option (a model's categorical output
+/// to the option it picks).
+pub fn argmax(scores: &[f32]) -> usize {
     let mut best = 0;
     for (i, &s) in scores.iter().enumerate() {
         if s > scores[best] || (scores[best].is_nan() && !s.is_nan()) {

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use ort::session::{Session, SessionInputValue};
 use ort::value::{TensorElementType, TensorRef};
+use wyrd_dataset::encode::argmax;
 use wyrd_dataset::ItemSpec;
 use wyrd_schema::{Patch, PARAMS};
 
@@ -266,16 +267,6 @@ impl Model {
         }
         Ok(self)
     }
-}
-
-fn argmax(scores: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &s) in scores.iter().enumerate() {
-        if s > scores[best] || (scores[best].is_nan() && !s.is_nan()) {
-            best = i;
-        }
-    }
-    best
 }
 
 fn read_props(session: &Session) -> ort::Result<HashMap<String, String>> {
