@@ -12,6 +12,6 @@ pub mod voice;
 
 pub use capture::{Capturer, Glitch, Job, MidiEvent};
 pub use child::{log_tail, ChildGuard, TempDir, INSTALL_HINT};
-pub use measure::{onsets, spectral_change};
+pub use measure::{median_pitch, onsets, spectral_change};
 pub use server::JackServer;
 pub use voice::{onset_delay, sine_patch};

@@ -1,6 +1,7 @@
 //! Measurements on recordings that tests and benches share.
 
 use wyrd_analysis::melspec::{mel_spectrogram, MelConfig};
+use wyrd_analysis::pitch::{track, PitchConfig};
 
 /// Start frames of sounds that begin after at least `gap` frames of exact silence: note
 /// onsets of a patch whose notes end in digital silence.
@@ -40,6 +41,20 @@ pub fn mean_mel_db(x: &[f32], sample_rate: u32) -> Vec<f64> {
 pub fn spectral_change(a: &[f32], b: &[f32], sample_rate: u32) -> f64 {
     let (a, b) = (mean_mel_db(a, sample_rate), mean_mel_db(b, sample_rate));
     a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len() as f64
+}
+
+/// Median pitch (Hz) of the voiced frames of a stretch of audio; panics when fewer than four
+/// frames are voiced, since a test asking for a pitch expects one.
+pub fn median_pitch(x: &[f32], sample_rate: u32) -> f64 {
+    let mut hz: Vec<f64> = track(x, &PitchConfig::new(sample_rate))
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.is_voiced())
+        .map(|e| e.hz)
+        .collect();
+    assert!(hz.len() > 3, "no pitch found");
+    hz.sort_by(f64::total_cmp);
+    hz[hz.len() / 2]
 }
 
 #[cfg(test)]

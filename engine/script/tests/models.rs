@@ -11,9 +11,8 @@ use std::sync::Arc;
 
 use common::*;
 use rosc::{OscPacket, OscType};
-use wyrd_analysis::pitch::{track, PitchConfig};
 use wyrd_host::{Engine, EngineConfig};
-use wyrd_jackd::{spectral_change, TempDir};
+use wyrd_jackd::{median_pitch, spectral_change, TempDir};
 use wyrd_render::{render_notes, NoteRender, Stereo};
 use wyrd_schema::{Patch, NUM_PARAMS};
 use wyrd_script::models_api::NO_MAPPER;
@@ -158,19 +157,6 @@ fn render_spec(spec: &ScriptRender) -> (Stereo, RenderReport) {
 
 fn rms(x: &[f32]) -> f64 {
     (x.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt()
-}
-
-/// Median pitch of a stretch of audio (Hz).
-fn pitch(x: &[f32]) -> f64 {
-    let mut hz: Vec<f64> = track(x, &PitchConfig::new(SR))
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.hz > 0.0)
-        .map(|e| e.hz)
-        .collect();
-    assert!(hz.len() > 3, "no pitch found");
-    hz.sort_by(f64::total_cmp);
-    hz[hz.len() / 2]
 }
 
 /// A script playing a note every quarter second while dimension 1 of preset_vae8 goes from
@@ -577,7 +563,7 @@ fn the_resynth_example_follows_an_input_file() {
         // The middle of each held note.
         let s = &out.left[k * second + SR as usize / 2..k * second + 3 * SR as usize / 2];
         assert!(rms(s) > 0.01, "note {k}: silent ({})", rms(s));
-        got[k] = pitch(s);
+        got[k] = median_pitch(s, SR);
         // Within a semitone and a half: the matched timbre's own tuning (osc2's pitch and
         // detune) moves what a pitch tracker hears a little off the played note.
         let cents = 1200.0 * (got[k] / want).log2();

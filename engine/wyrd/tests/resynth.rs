@@ -8,7 +8,7 @@ mod test_split;
 
 use test_split::{mean_patch_baseline, test_presets};
 use wyrd_analysis::distance::mel_lsd;
-use wyrd_analysis::pitch::{track, PitchConfig};
+use wyrd_jackd::median_pitch;
 use wyrd_render::{read_wav, render_notes, write_wav, NoteRender, Stereo};
 use wyrd_schema::{defaults, find, Patch};
 
@@ -72,18 +72,6 @@ fn rms(x: &[f32]) -> f64 {
     (x.iter().map(|&v| f64::from(v).powi(2)).sum::<f64>() / x.len() as f64).sqrt()
 }
 
-fn median_pitch(x: &[f32]) -> f64 {
-    let mut hz: Vec<f64> = track(x, &PitchConfig::new(SR))
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.is_voiced())
-        .map(|e| e.hz)
-        .collect();
-    assert!(!hz.is_empty(), "no pitch");
-    hz.sort_by(f64::total_cmp);
-    hz[hz.len() / 2]
-}
-
 fn cents(a: f64, b: f64) -> f64 {
     1200.0 * (a / b).log2()
 }
@@ -114,8 +102,8 @@ fn resynthesis_follows_pitch_and_level_and_is_deterministic() {
     // The held part of each note (1.5 s each: 1 s held, 0.5 s tail).
     let first = 24_000..48_000;
     let second = 96_000..120_000;
-    let p1 = median_pitch(&out[first.clone()]);
-    let p2 = median_pitch(&out[second.clone()]);
+    let p1 = median_pitch(&out[first.clone()], SR);
+    let p2 = median_pitch(&out[second.clone()], SR);
     // In tune: the matcher shapes the timbre, osc 2's tuning stays the base patch's (matched,
     // it pulled this saw to 211 Hz).
     assert!(cents(p1, 220.0).abs() < 10.0, "first note at {p1} Hz");
@@ -145,7 +133,7 @@ fn a_fixed_note_and_no_amplitude_following_keep_the_patch_level() {
         "--no-follow-amp",
     ]));
     let out = read_wav(&o).unwrap().mono();
-    let p = median_pitch(&out[24_000..48_000]);
+    let p = median_pitch(&out[24_000..48_000], SR);
     assert!(cents(p, 130.81).abs() < 20.0, "fixed note at {p} Hz");
     // Without the level loop the quiet second note comes out about as loud as the first.
     let (l1, l2) = (rms(&out[24_000..48_000]), rms(&out[96_000..120_000]));

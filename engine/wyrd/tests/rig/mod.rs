@@ -10,8 +10,9 @@ use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use wyrd_analysis::pitch::{track, PitchConfig};
-use wyrd_jackd::{onset_delay, sine_patch, Capturer, ChildGuard, JackServer, Job, TempDir};
+use wyrd_jackd::{
+    median_pitch, onset_delay, sine_patch, Capturer, ChildGuard, JackServer, Job, TempDir,
+};
 use wyrd_schema::{find, Patch};
 
 pub const SR: u32 = 48_000;
@@ -139,15 +140,7 @@ pub fn cents(hz: f64, reference: f64) -> f64 {
 
 /// Median pitch of a stretch of audio.
 pub fn pitch(x: &[f32]) -> f64 {
-    let mut hz: Vec<f64> = track(x, &PitchConfig::new(SR))
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.hz > 0.0)
-        .map(|e| e.hz)
-        .collect();
-    assert!(hz.len() > 3, "no pitch found");
-    hz.sort_by(f64::total_cmp);
-    hz[hz.len() / 2]
+    median_pitch(x, SR)
 }
 
 /// The magnitude of `x` at `f` Hz (Goertzel).
