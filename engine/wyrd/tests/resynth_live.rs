@@ -123,6 +123,7 @@ fn longest_clear(span: Range<usize>, holes: &[Range<usize>], pad: usize) -> Rang
 }
 
 #[test]
+#[allow(clippy::single_range_in_vec_init)] // a list of one hole, not a range of numbers
 fn the_longest_clear_stretch_keeps_its_distance_from_holes() {
     assert_eq!(longest_clear(0..100, &[], 5), 0..100);
     assert_eq!(longest_clear(0..100, &[30..40, 60..62], 5), 67..100);
