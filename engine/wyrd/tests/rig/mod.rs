@@ -206,10 +206,12 @@ pub fn onsets_clear_of(out: &[f32], holes: &[Range<usize>]) -> Vec<usize> {
 
 /// Checks that notes due every `spacing` frames sit on their grid: each gap between onsets is a
 /// multiple of `spacing` plus whole periods (cycles wyrd itself was not run for on a loaded
-/// machine), and at least a third are exact. A scheduler that applied events at period starts
-/// would be off by a fraction of a period.
+/// machine), and at least a third are exact, or else no more are off than the xruns JACK
+/// reported during the run (`xruns`, from wyrd's exit line): a slip of whole periods needs a
+/// lost cycle. A scheduler that applied events at period starts would be off by a fraction of
+/// a period.
 #[allow(dead_code)]
-pub fn assert_on_grid(on: &[usize], spacing: usize, holes: &[Range<usize>]) {
+pub fn assert_on_grid(on: &[usize], spacing: usize, holes: &[Range<usize>], xruns: u64) {
     let gaps: Vec<i64> = on.windows(2).map(|w| (w[1] - w[0]) as i64).collect();
     let s = spacing as i64;
     let off = |g: i64| g - s * ((g + s / 2) / s).max(1);
@@ -219,8 +221,18 @@ pub fn assert_on_grid(on: &[usize], spacing: usize, holes: &[Range<usize>]) {
         "onset gaps {gaps:?}, recorder holes {holes:?}"
     );
     let exact = gaps.iter().filter(|&&g| off(g) == 0).count();
+    let slipped = (gaps.len() - exact) as u64;
     assert!(
-        exact * 3 >= gaps.len(),
-        "onset gaps {gaps:?}, recorder holes {holes:?}"
+        exact * 3 >= gaps.len() || slipped <= xruns,
+        "onset gaps {gaps:?}, {xruns} xruns, recorder holes {holes:?}"
     );
+}
+
+/// The xrun count of wyrd's exit line (`...; N xruns (M caused by wyrd), ...`).
+#[allow(dead_code)]
+pub fn xruns(log: &str) -> u64 {
+    log.lines()
+        .find_map(|l| l.strip_prefix("wyrd: stopped after ")?.split("; ").nth(1))
+        .and_then(|rest| rest.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no xrun count in wyrd's log:\n{log}"))
 }
