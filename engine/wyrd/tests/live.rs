@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rig::{
     assert_on_grid, cents, free_port, goertzel, offline_onset, onsets_clear_of, pitch, rms,
-    take_turn, wait_for, xruns, Rig, SR,
+    take_turn, wait_for, xruns, Rig, PERIOD, SR,
 };
 use wyrd_jackd::{Job, MidiEvent, TempDir};
 
@@ -146,7 +146,7 @@ fn input_audio_reaches_the_analysis_ring_intact() {
 }
 
 #[test]
-fn sixteen_voices_for_thirty_seconds_cause_no_xruns() {
+fn sixteen_voices_for_thirty_seconds_keep_up_in_real_time() {
     let mut rig = Rig::start(&[]);
     let seconds = 30;
     let mut events: Vec<MidiEvent> = (0..16)
@@ -159,9 +159,19 @@ fn sixteen_voices_for_thirty_seconds_cause_no_xruns() {
     assert!(rms(&out[SR as usize..]) > 0.01, "the chord did not sound");
     let log = rig.interrupt();
     // "N xruns (M caused by wyrd)": the dummy driver without real-time priority xruns on a
-    // busy machine whatever runs on it; wyrd's own periods must all fit their deadline.
+    // busy machine whatever runs on it; M counts periods whose callback used more CPU than the
+    // period lasts. A voice too slow for 16 would do that in most of the 22,500 periods; on a
+    // VM, where time stolen from the thread counts as its CPU time, one in many thousands can
+    // without wyrd being slow, so up to one in a thousand passes. The CPU cost itself is the
+    // benchmarks' business (wyrd-live-bench, the voice bench).
     let summary = log.lines().find(|l| l.contains("caused by wyrd")).unwrap();
-    assert!(summary.contains("(0 caused by wyrd)"), "{summary}");
+    let caused: u32 = summary
+        .split(" xruns (")
+        .nth(1)
+        .and_then(|r| r.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("{summary}"));
+    let periods = seconds * SR / PERIOD;
+    assert!(caused * 1000 <= periods, "{summary}");
     eprintln!("{summary}");
 }
 
