@@ -12,8 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rig::{
-    assert_on_grid, cents, goertzel, offline_onset, onsets_clear_of, pitch, rms, wait_for, xruns,
-    Rig, SR,
+    assert_kept_up, assert_on_grid, cents, goertzel, offline_onset, onsets_clear_of, pitch, rms,
+    wait_for, xruns, Rig, SR,
 };
 use serde_json::{json, Value};
 use wyrd_jackd::{Job, TempDir};
@@ -493,24 +493,52 @@ say("flood", sent, end - start, pings, answered)
     assert!(answered < 1.0, "/pong {answered} s after the flood");
 
     // The note holds throughout: no 10 ms of the recording may fall silent. (The first
-    // 0.1 s may precede the note-on.)
-    let windows: Vec<f64> = out[SR as usize / 10..].chunks(480).map(rms).collect();
-    let mut sorted = windows.clone();
+    // 0.1 s may precede the note-on.) On a busy machine the recorder itself misses cycles,
+    // most of all while the flood's sender takes a core; those frames were never heard, so a
+    // window is judged on the frames recorded, and only if it has at least half of them.
+    let mut recorded = vec![true; out.len()];
+    for hole in rig.capturer.last_holes() {
+        recorded[hole.start.min(out.len())..hole.end.min(out.len())].fill(false);
+    }
+    let from = SR as usize / 10;
+    let windows: Vec<Option<f64>> = out[from..]
+        .chunks(480)
+        .zip(recorded[from..].chunks(480))
+        .map(|(x, kept)| {
+            let heard: Vec<f32> = x.iter().zip(kept).filter(|p| *p.1).map(|p| *p.0).collect();
+            (heard.len() * 2 >= x.len()).then(|| rms(&heard))
+        })
+        .collect();
+    let mut sorted: Vec<f64> = windows.iter().flatten().copied().collect();
+    assert!(
+        sorted.len() * 2 >= windows.len(),
+        "the recorder missed too much to judge: {} of {} windows",
+        sorted.len(),
+        windows.len()
+    );
     sorted.sort_by(f64::total_cmp);
     let floor = sorted[sorted.len() / 2] / 2.0;
     assert!(floor > 0.01, "the note did not sound");
-    let quiet: Vec<usize> = (0..windows.len()).filter(|&i| windows[i] < floor).collect();
+    let quiet: Vec<usize> = (0..windows.len())
+        .filter(|&i| windows[i].is_some_and(|w| w < floor))
+        .collect();
     assert!(
         quiet.is_empty(),
-        "10 ms windows {quiet:?} dropped out\n{}",
+        "10 ms windows {quiet:?} dropped out ({} of {} judged)\n{}",
+        sorted.len(),
+        windows.len(),
         rig.wyrd.log()
+    );
+    eprintln!(
+        "{} of {} windows judged, none quiet",
+        sorted.len(),
+        windows.len()
     );
 
     let log = rig.interrupt();
-    let xruns = log.lines().find(|l| l.contains("caused by wyrd")).unwrap();
-    assert!(xruns.contains("(0 caused by wyrd)"), "{xruns}");
+    assert_kept_up(&log);
     let s = summary(&log);
-    eprintln!("{xruns}\n{s:?}");
+    eprintln!("{s:?}");
     // The kernel may drop datagrams before wyrd sees them; wyrd counts every one it took.
     let total = sent + pings + 2;
     assert!(
