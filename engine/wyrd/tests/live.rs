@@ -357,3 +357,18 @@ fn saving_a_script_reloads_it_and_a_broken_save_keeps_the_old_one() {
     assert_eq!(repl(port, "version"), "3");
     rig.interrupt();
 }
+
+#[test]
+fn the_keeping_up_rule_reads_wyrds_exit_line() {
+    let log = |caused: u32| {
+        format!(
+            "wyrd: ready (Ctrl-C to stop)\n\
+             wyrd: stopped after 3.8 s; 284 xruns ({caused} caused by wyrd), 0 commands dropped, 0 late\n"
+        )
+    };
+    assert_eq!(xruns(&log(1)), 284);
+    // 3.8 s of 64-frame periods is 2,850: two may overrun, three may not.
+    assert_kept_up(&log(2));
+    assert!(std::panic::catch_unwind(|| assert_kept_up(&log(3))).is_err());
+    assert!(std::panic::catch_unwind(|| xruns("wyrd: ready\n")).is_err());
+}

@@ -228,13 +228,29 @@ pub fn assert_on_grid(on: &[usize], spacing: usize, holes: &[Range<usize>], xrun
     );
 }
 
-/// The xrun count of wyrd's exit line (`...; N xruns (M caused by wyrd), ...`).
+/// wyrd's exit line, `wyrd: stopped after S s; N xruns (M caused by wyrd), ...`: the line,
+/// and its seconds, xruns and periods caused by wyrd.
+#[allow(dead_code)]
+fn exit_line(log: &str) -> (&str, f64, u64, u64) {
+    let parsed = log.lines().find_map(|line| {
+        let rest = line.strip_prefix("wyrd: stopped after ")?;
+        let (seconds, rest) = rest.split_once(" s; ")?;
+        let (xruns, rest) = rest.split_once(" xruns (")?;
+        let (caused, _) = rest.split_once(" caused by wyrd)")?;
+        Some((
+            line,
+            seconds.parse().ok()?,
+            xruns.parse().ok()?,
+            caused.parse().ok()?,
+        ))
+    });
+    parsed.unwrap_or_else(|| panic!("no exit line in wyrd's log:\n{log}"))
+}
+
+/// The xrun count of wyrd's exit line.
 #[allow(dead_code)]
 pub fn xruns(log: &str) -> u64 {
-    log.lines()
-        .find_map(|l| l.strip_prefix("wyrd: stopped after ")?.split("; ").nth(1))
-        .and_then(|rest| rest.split(' ').next()?.parse().ok())
-        .unwrap_or_else(|| panic!("no xrun count in wyrd's log:\n{log}"))
+    exit_line(log).2
 }
 
 /// Asserts that wyrd's callback kept up: at most one period in a thousand of the run (the
@@ -246,20 +262,7 @@ pub fn xruns(log: &str) -> u64 {
 /// benchmarks' business.
 #[allow(dead_code)]
 pub fn assert_kept_up(log: &str) {
-    let line = log
-        .lines()
-        .find(|l| l.starts_with("wyrd: stopped after ") && l.contains(" caused by wyrd)"))
-        .unwrap_or_else(|| panic!("no exit line in wyrd's log:\n{log}"));
-    let seconds: f64 = line["wyrd: stopped after ".len()..]
-        .split(' ')
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{line}"));
-    let caused: u64 = line
-        .split(" xruns (")
-        .nth(1)
-        .and_then(|r| r.split(' ').next()?.parse().ok())
-        .unwrap_or_else(|| panic!("{line}"));
+    let (line, seconds, _, caused) = exit_line(log);
     let periods = (seconds * f64::from(SR) / f64::from(PERIOD)) as u64;
     assert!(caused * 1000 <= periods, "{line} ({periods} periods)");
     eprintln!("{line}");
