@@ -5,55 +5,30 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use common::*;
 use rosc::{OscPacket, OscType};
-use wyrd_host::{Engine, EngineConfig};
+use wyrd_host::EngineConfig;
 use wyrd_jackd::{median_pitch, spectral_change, TempDir};
 use wyrd_render::{render_notes, NoteRender, Stereo};
 use wyrd_schema::{Patch, NUM_PARAMS};
 use wyrd_script::models_api::NO_MAPPER;
-use wyrd_script::osc::{Clock, Dispatcher, Message, OscConfig, OscStats, Outcome, Packet, When};
+use wyrd_script::osc::{OscConfig, Outcome};
 use wyrd_script::render::{render_script, RenderReport, ScriptRender};
-use wyrd_script::{Budget, OscArg, Runtime, RuntimeConfig, Silence};
+use wyrd_script::{Budget, OscArg, RuntimeConfig};
 
-/// A runtime and engine driven by hand, rendering as `render_script` does (models inline), with
-/// an OSC dispatcher in front.
-struct Rig {
-    runtime: Runtime,
-    engine: Engine,
-    controller: wyrd_host::Controller,
-    osc: Dispatcher,
-    stats: Arc<OscStats>,
-    out: Vec<f32>,
-    _script: Script,
-}
+type Rig = OscRig;
 
-impl Rig {
+/// Renders as `render_script` does (models inline).
+impl OscRig {
     fn load(source: &str) -> Result<Rig, String> {
         let mut ec = EngineConfig::new(SR);
         ec.queue_capacity = 1 << 16;
-        let (engine, controller) = Engine::new(ec);
         let mut rc = RuntimeConfig::new(SR);
         rc.budget = Budget::Instructions(50_000_000);
         rc.seed = Some(1);
-        let mut runtime =
-            Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
-        let script = Script::new("models", source);
-        runtime.load(&script.file, at(0)).map_err(|e| e.0)?;
-        let stats = Arc::new(OscStats::default());
-        Ok(Rig {
-            runtime,
-            engine,
-            controller,
-            osc: Dispatcher::new(OscConfig::default(), Arc::clone(&stats), SR),
-            stats,
-            out: vec![],
-            _script: script,
-        })
+        OscRig::new(ec, rc, OscConfig::default(), Script::new("models", source))
     }
 
     fn now(&self) -> wyrd_script::Now {
@@ -98,28 +73,6 @@ impl Rig {
             self.out.extend_from_slice(&l);
         }
     }
-
-    fn send(&mut self, path: &str, args: Vec<OscArg>) -> Vec<Outcome> {
-        let frame = self.out.len() as f64;
-        let clock = Clock {
-            playhead: frame,
-            unix: 1_800_000_000.0 + frame / f64::from(SR),
-            horizon: self.out.len() as u64 + 960,
-        };
-        let packet = Packet {
-            messages: vec![Message {
-                path: path.into(),
-                args,
-            }],
-            from: lo(),
-            when: When::Now,
-        };
-        self.osc.receive(&mut self.runtime, packet, clock)
-    }
-}
-
-fn lo() -> SocketAddr {
-    "127.0.0.1:9000".parse().unwrap()
 }
 
 fn f(x: f64) -> OscArg {

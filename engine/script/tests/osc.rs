@@ -4,15 +4,14 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use common::*;
 use rosc::{OscPacket, OscType};
-use wyrd_host::{Engine, EngineConfig};
+use wyrd_host::EngineConfig;
 use wyrd_schema::find;
 use wyrd_script::osc::timetag::unix_to_ntp;
-use wyrd_script::osc::{Clock, Dispatcher, Message, OscConfig, OscStats, Outcome, Packet, When};
-use wyrd_script::{Budget, OscArg, Runtime, RuntimeConfig, Silence};
+use wyrd_script::osc::{OscConfig, Outcome, When};
+use wyrd_script::{Budget, OscArg, RuntimeConfig};
 
 const SCRIPT: &str = r#"
 seen = {}
@@ -30,21 +29,7 @@ function init()
 end
 "#;
 
-const T0: f64 = 1_800_000_000.0;
-
-struct Rig {
-    runtime: Runtime,
-    engine: Engine,
-    controller: wyrd_host::Controller,
-    osc: Dispatcher,
-    stats: Arc<OscStats>,
-    out: Vec<f32>,
-    _script: Script,
-}
-
-fn lo() -> SocketAddr {
-    "127.0.0.1:9000".parse().unwrap()
-}
+type Rig = OscRig;
 
 fn rig_with(config: OscConfig) -> Rig {
     rig_queue(config, 1 << 16)
@@ -54,63 +39,18 @@ fn rig_queue(config: OscConfig, queue_capacity: usize) -> Rig {
     let mut ec = EngineConfig::new(SR);
     ec.queue_capacity = queue_capacity;
     ec.patch = sine_patch();
-    let (engine, controller) = Engine::new(ec);
     let mut rc = RuntimeConfig::new(SR);
     rc.budget = Budget::Instructions(5_000_000);
     rc.seed = Some(1);
     rc.patch = *sine_patch().values();
-    let mut runtime =
-        Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
-    let script = Script::new("remote", SCRIPT);
-    runtime.load(&script.file, at(0)).unwrap();
-    let stats = Arc::new(OscStats::default());
-    Rig {
-        runtime,
-        engine,
-        controller,
-        osc: Dispatcher::new(config, Arc::clone(&stats), SR),
-        stats,
-        out: vec![],
-        _script: script,
-    }
+    OscRig::new(ec, rc, config, Script::new("remote", SCRIPT)).unwrap()
 }
 
 fn rig() -> Rig {
     rig_with(OscConfig::default())
 }
 
-fn msg(path: &str, args: Vec<OscArg>) -> Message {
-    Message {
-        path: path.into(),
-        args,
-    }
-}
-
-impl Rig {
-    /// Where the audio is: `out.len()` frames rendered, timers run 960 frames ahead.
-    fn clock(&self) -> Clock {
-        let frame = self.out.len() as f64;
-        Clock {
-            playhead: frame,
-            unix: T0 + frame / f64::from(SR),
-            horizon: self.out.len() as u64 + 960,
-        }
-    }
-
-    fn send_from(&mut self, from: SocketAddr, messages: Vec<Message>, when: When) -> Vec<Outcome> {
-        let clock = self.clock();
-        let packet = Packet {
-            messages,
-            from,
-            when,
-        };
-        self.osc.receive(&mut self.runtime, packet, clock)
-    }
-
-    fn send(&mut self, path: &str, args: Vec<OscArg>) -> Vec<Outcome> {
-        self.send_from(lo(), vec![msg(path, args)], When::Now)
-    }
-
+impl OscRig {
     fn lua(&mut self, expr: &str) -> String {
         let r = self.runtime.repl(expr, at(0));
         assert!(r.ok, "{expr}: {}", r.output);

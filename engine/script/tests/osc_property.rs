@@ -23,7 +23,7 @@ use wyrd_schema::{find, Patch, PARAMS};
 use wyrd_script::osc::message::MAX_NESTING;
 use wyrd_script::osc::timetag::{ntp_to_unix, unix_to_ntp};
 use wyrd_script::osc::{decode, Clock, Dispatcher, OscConfig, OscCounts, OscStats, Outcome, When};
-use wyrd_script::{Budget, OscArg, Runtime, RuntimeConfig, Silence};
+use wyrd_script::{Budget, OscArg, Runtime, RuntimeConfig};
 
 use common::*;
 
@@ -153,15 +153,13 @@ impl World {
         ec.patch = patch.clone();
         ec.queue_capacity = 1 << 16;
         ec.schedule_capacity = 1 << 16;
-        let (mut engine, controller) = Engine::new(ec);
-        engine.seed_noise(7);
         let mut rc = RuntimeConfig::new(SR);
         rc.budget = Budget::Instructions(BUDGET);
         rc.seed = Some(7);
         rc.patch = *patch.values();
         rc.data_root = Some(script.dir.path().join("data"));
-        let mut runtime =
-            Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
+        let (mut runtime, mut engine, controller) = hand_driven(ec, rc);
+        engine.seed_noise(7);
         runtime.load(&script.file, at(0)).unwrap();
         World {
             _script: script,

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,8 +12,9 @@ pub use wyrd_jackd::onsets;
 use wyrd_jackd::TempDir;
 use wyrd_render::Stereo;
 use wyrd_schema::{find, Patch};
+use wyrd_script::osc::{Clock, Dispatcher, Message, OscConfig, OscStats, Outcome, Packet, When};
 use wyrd_script::render::{render_script, RenderReport, ScriptRender};
-use wyrd_script::{Budget, Now, Runtime, RuntimeConfig, Silence};
+use wyrd_script::{Budget, Now, OscArg, Runtime, RuntimeConfig, Silence};
 
 pub const SR: u32 = 48_000;
 
@@ -93,12 +95,10 @@ impl Bench {
     pub fn start() -> Bench {
         let mut ec = EngineConfig::new(SR);
         ec.queue_capacity = 1 << 16;
-        let (engine, controller) = Engine::new(ec);
         let mut rc = RuntimeConfig::new(SR);
         rc.budget = Budget::Instructions(5_000_000);
         rc.seed = Some(1);
-        let runtime =
-            Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
+        let (runtime, engine, controller) = hand_driven(ec, rc);
         Bench {
             runtime,
             engine,
@@ -121,6 +121,91 @@ impl Bench {
     pub fn run_to(&mut self, frame: u64) {
         self.runtime.run_due(frame);
         self.controller.collect_garbage();
+    }
+}
+
+/// An engine and a runtime on it with no audio input, for tests that drive both by hand.
+pub fn hand_driven(ec: EngineConfig, rc: RuntimeConfig) -> (Runtime, Engine, Controller) {
+    let (engine, controller) = Engine::new(ec);
+    let runtime = Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
+    (runtime, engine, controller)
+}
+
+/// The Unix time of frame 0 for [`OscRig`]'s clock.
+pub const T0: f64 = 1_800_000_000.0;
+
+/// Where OSC messages come from unless a test says otherwise.
+pub fn lo() -> SocketAddr {
+    "127.0.0.1:9000".parse().unwrap()
+}
+
+pub fn msg(path: &str, args: Vec<OscArg>) -> Message {
+    Message {
+        path: path.into(),
+        args,
+    }
+}
+
+/// A script running on a hand-driven runtime and engine with an OSC dispatcher in front: the
+/// OSC and model tests each render it their own way into `out`.
+pub struct OscRig {
+    pub runtime: Runtime,
+    pub engine: Engine,
+    pub controller: Controller,
+    pub osc: Dispatcher,
+    pub stats: Arc<OscStats>,
+    pub out: Vec<f32>,
+    pub script: Script,
+}
+
+impl OscRig {
+    pub fn new(
+        ec: EngineConfig,
+        rc: RuntimeConfig,
+        config: OscConfig,
+        script: Script,
+    ) -> Result<OscRig, String> {
+        let (mut runtime, engine, controller) = hand_driven(ec, rc);
+        runtime.load(&script.file, at(0)).map_err(|e| e.0)?;
+        let stats = Arc::new(OscStats::default());
+        Ok(OscRig {
+            runtime,
+            engine,
+            controller,
+            osc: Dispatcher::new(config, Arc::clone(&stats), SR),
+            stats,
+            out: vec![],
+            script,
+        })
+    }
+
+    /// Where the audio is: `out.len()` frames rendered, timers run 960 frames ahead.
+    pub fn clock(&self) -> Clock {
+        let frame = self.out.len() as f64;
+        Clock {
+            playhead: frame,
+            unix: T0 + frame / f64::from(SR),
+            horizon: self.out.len() as u64 + 960,
+        }
+    }
+
+    pub fn send_from(
+        &mut self,
+        from: SocketAddr,
+        messages: Vec<Message>,
+        when: When,
+    ) -> Vec<Outcome> {
+        let clock = self.clock();
+        let packet = Packet {
+            messages,
+            from,
+            when,
+        };
+        self.osc.receive(&mut self.runtime, packet, clock)
+    }
+
+    pub fn send(&mut self, path: &str, args: Vec<OscArg>) -> Vec<Outcome> {
+        self.send_from(lo(), vec![msg(path, args)], When::Now)
     }
 }
 
