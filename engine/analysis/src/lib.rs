@@ -25,7 +25,6 @@ pub mod mel;
 pub mod melspec;
 pub mod mfcc;
 pub mod pitch;
-pub mod ring;
 pub mod spectral;
 mod spectrogram;
 pub mod stft;

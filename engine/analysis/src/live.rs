@@ -18,7 +18,7 @@ use crossbeam::channel::{self, Receiver, Sender, TrySendError};
 use crate::amp::AmpFollower;
 use crate::error::{invalid, AnalysisError};
 use crate::pitch::{PitchConfig, PitchTracker};
-use crate::ring::InputReader;
+use wyrd_engine::InputReader;
 use crate::streaming::{FeatureConfig, FeatureFrame, StreamingAnalyzer};
 
 /// Most MFCCs a [`LiveFrame`] carries (frames are fixed-size so publishing never allocates).

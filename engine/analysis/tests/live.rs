@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use wyrd_analysis::live::{LiveAnalysis, LiveConfig, LiveFrame};
-use wyrd_analysis::ring::input_ring;
+use wyrd_engine::input_ring;
 use wyrd_analysis::StreamingAnalyzer;
 
 #[global_allocator]

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use wyrd_jackd::ChildGuard;
+use wyrd_testrig::ChildGuard;
 
 /// How long amSynth may take until its ports exist.
 const START_TIMEOUT: Duration = Duration::from_secs(15);

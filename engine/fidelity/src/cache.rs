@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn store_then_load_round_trips_and_keys_differ() {
-        let dir = wyrd_jackd::TempDir::new("wyrd-fidelity-cache-test").unwrap();
+        let dir = wyrd_testrig::TempDir::new("wyrd-fidelity-cache-test").unwrap();
         let bank = dir.path().join("x.bank");
         std::fs::write(&bank, "amSynth\n").unwrap();
         let mut cache = Cache::new(dir.path().join("cache"));

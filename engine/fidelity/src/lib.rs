@@ -1,7 +1,7 @@
 //! The fidelity harness: renders presets with the real amSynth (headless, under a private JACK
 //! server) and with wyrd, and measures how far apart they sound (mel-LSD).
 //!
-//! Modules, bottom up (processes and the private jackd come from `wyrd-jackd`): [`amsynth`] (one amSynth process), our JACK sender and recorder (`wyrd_jackd::Capturer`),
+//! Modules, bottom up (processes and the private jackd come from `wyrd-jackd`): [`amsynth`] (one amSynth process), our JACK sender and recorder (`wyrd_testrig::Capturer`),
 //! [`rig`] (all of it together: one call, one captured note), [`cache`] (captures on disk),
 //! [`measure`] (captures, wyrd renders and distances),
 //! [`selection`] (which presets), [`report`] (distances and their summary).

@@ -16,9 +16,9 @@ use anyhow::{bail, Context, Result};
 use wyrd_render::Stereo;
 
 use crate::amsynth::Amsynth;
-use wyrd_jackd::JackServer;
-use wyrd_jackd::TempDir;
-use wyrd_jackd::{Capturer, Glitch, Job, MidiEvent};
+use wyrd_testrig::JackServer;
+use wyrd_testrig::TempDir;
+use wyrd_testrig::{Capturer, Glitch, Job, MidiEvent};
 
 /// `JACK_DEFAULT_SERVER` is process-wide, so one process can drive only one rig at a time.
 static RIG_LOCK: Mutex<()> = Mutex::new(());
@@ -89,7 +89,7 @@ impl NoteSpec {
 }
 
 /// Not `Send`, deliberately: its child processes are tied to the lifetime of the thread that
-/// started them (see [`wyrd_jackd::ChildGuard`]), so the rig stays on that thread.
+/// started them (see [`wyrd_testrig::ChildGuard`]), so the rig stays on that thread.
 pub struct Rig {
     // Field order is drop order: clients close before their server stops.
     capturer: Capturer,

@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use wyrd_fidelity::rig::{NoteSpec, Rig, RigOptions, Take};
-use wyrd_jackd::TempDir;
-use wyrd_jackd::{Job, MidiEvent};
+use wyrd_testrig::TempDir;
+use wyrd_testrig::{Job, MidiEvent};
 use wyrd_render::Stereo;
 
 fn enabled(test: &str) -> bool {

@@ -8,13 +8,13 @@
 //!   [`NoteMatcher`], [`LiveMatcher`]) that map outputs to patches through the metadata.
 //! - [`check`]: compares ONNX Runtime with the PyTorch outputs recorded in `<name>.check.json`.
 //! - [`eval`]: `wyrd eval`'s metrics, baselines and report.
-//! - [`live`]: the models in the host: latent mappers, live resynthesis, the model thread.
+//! - [`instrument`]: the models in the host: latent mappers, live resynthesis, the model thread.
 //! - [`matching`]: `wyrd match`'s audio preparation (onset, trim, pitch).
 
 pub mod check;
 pub mod error;
 pub mod eval;
-pub mod live;
+pub mod instrument;
 pub mod matching;
 pub mod meta;
 pub mod model;

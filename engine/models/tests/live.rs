@@ -1,4 +1,4 @@
-//! The models in the host (`wyrd_models::live`) with the shipped models: names, the latent
+//! The models in the host (`wyrd_models::instrument`) with the shipped models: names, the latent
 //! mapper and its hysteresis, the model host inline and on its thread, and the resynthesis
 //! followers on hand-made analysis frames.
 
@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use wyrd_analysis::live::{LiveFrame, MAX_MFCC};
-use wyrd_host::{Action, At, Engine, EngineConfig};
-use wyrd_models::live::find::resolve;
-use wyrd_models::live::{load, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
+use wyrd_engine::{Action, At, Engine, EngineConfig};
+use wyrd_models::instrument::find::resolve;
+use wyrd_models::instrument::{load, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
 use wyrd_schema::{defaults, find, Patch, NUM_PARAMS, PARAMS};
 
 fn vae(name: &str) -> Arc<Mapper> {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use wyrd_dsp::Synth;
+use wyrd_engine::{Action, EngineConfig, Offline, Score};
 use wyrd_schema::Patch;
 
 /// What to play: notes struck together at time 0, held, then released.
@@ -58,30 +58,32 @@ impl Stereo {
     }
 }
 
-/// Render `spec` with `patch`.
+/// Render `spec` with `patch`, on the offline driver: the notes start at frame 0 and are
+/// released at the end of the hold.
 pub fn render_notes(patch: &Patch, spec: &NoteRender) -> Stereo {
     let sr = spec.sample_rate;
-    let hold = (spec.hold.max(0.0) * f64::from(sr)).round() as usize;
+    let hold = (spec.hold.max(0.0) * f64::from(sr)).round() as u64;
     let tail = (spec.tail.max(0.0) * f64::from(sr)).round() as usize;
-    let mut synth = Synth::new(sr as f32, spec.max_voices);
-    synth.seed_noise(spec.seed);
-    synth.load_patch(patch.values());
-    let mut out = Stereo {
-        left: vec![0.0; hold + tail],
-        right: vec![0.0; hold + tail],
+    let mut config = EngineConfig::new(sr);
+    config.voices = spec.max_voices;
+    config.patch = patch.clone();
+    config.queue_capacity = config.queue_capacity.max(2 * spec.notes.len());
+    let mut offline = Offline::new(config);
+    offline.engine_mut().seed_noise(spec.seed);
+    let on = spec.notes.iter().map(|&note| {
+        let velocity = spec.velocity;
+        (0, Action::NoteOn { note, velocity })
+    });
+    let off = spec.notes.iter().map(|&note| (hold, Action::NoteOff { note }));
+    let mut score = Score::new(offline.controller(), on.chain(off).collect());
+    let [left, right] = offline
+        .render_frames(&mut score, hold as usize + tail)
+        .expect("a score hears no input");
+    Stereo {
+        left,
+        right,
         sample_rate: sr,
-    };
-    for &n in &spec.notes {
-        synth.note_on(n, spec.velocity);
     }
-    let (l_hold, l_tail) = out.left.split_at_mut(hold);
-    let (r_hold, r_tail) = out.right.split_at_mut(hold);
-    synth.process(l_hold, r_hold);
-    for &n in &spec.notes {
-        synth.note_off(n);
-    }
-    synth.process(l_tail, r_tail);
-    out
 }
 
 /// Write 32-bit float stereo WAV.

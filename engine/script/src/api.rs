@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use mlua::{Lua, MultiValue, Table, Value, Variadic};
-use wyrd_host::Action;
+use wyrd_engine::Action;
 use wyrd_schema::{Kind, NUM_PARAMS, PARAMS};
 
 use crate::sources::{PollValue, POLL_NAMES};

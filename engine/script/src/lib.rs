@@ -6,7 +6,8 @@
 //!   instrument: latent mappers decoded on the logical clock, live resynthesis).
 //! - [`timers`], [`transport`]: what scripts wait for, in engine frames; tempo and beats.
 //! - [`live`]: the Lua thread beside a running JACK host (event queue, reload, REPL socket).
-//! - [`render`]: the same scripts offline on a virtual clock.
+//! - [`timeline`]: a script's timers and waiting OSC bundles as one timeline on the clock.
+//! - [`render`]: the same scripts offline, on the offline driver.
 //! - [`osc`]: the OSC server and its built-in paths.
 //! - [`repl`]: the terminal line editor and `wyrd repl`'s client.
 //!
@@ -24,6 +25,7 @@ pub mod repl;
 pub mod runtime;
 pub mod sources;
 pub mod state;
+pub mod timeline;
 pub mod timers;
 pub mod transport;
 

@@ -1,5 +1,5 @@
-//! The Lua thread beside a running JACK host (matron's role): one event queue, timers fired
-//! a little ahead of the audio so their commands reach the engine before their frame, script
+//! The Lua thread beside a running JACK driver (matron's role): one event queue, the script's
+//! timeline run a little ahead of the audio so their commands reach the engine before their frame, script
 //! reload on save, and the REPL socket.
 
 use std::collections::VecDeque;
@@ -11,14 +11,15 @@ use std::time::{Duration, Instant};
 
 use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
 use notify::{RecursiveMode, Watcher};
-use wyrd_host::stats::monotonic_nanos;
-use wyrd_host::Controller;
+use wyrd_engine::monotonic_nanos;
+use wyrd_engine::{Controller, Timeline};
 
 use crate::events::{Event, OscArg, ReplReply};
 use crate::osc::{self, Dispatcher, OscConfig, OscStats, Outcome, Replier};
 use crate::runtime::{Runtime, RuntimeConfig, ScriptError};
 use crate::sources::PollSource;
 use crate::state::Now;
+use crate::timeline::ScriptTimeline;
 
 #[derive(Debug, Clone)]
 pub struct LuaConfig {
@@ -121,28 +122,19 @@ impl Drop for ScriptHost {
     }
 }
 
-/// The engine frame playing now, from the host's published clock.
+/// The engine frame playing now, from the engine's published clock.
 fn playhead(controller: &Controller) -> u64 {
     playhead_now(controller).0.max(0.0) as u64
 }
 
-/// The playhead to a fraction of a frame, and the wall-clock time it belongs to (before the
-/// engine's first period: the frame it will start with).
+/// The playhead to a fraction of a frame, and the wall-clock time it belongs to.
 fn playhead_now(controller: &Controller) -> (f64, f64) {
-    let reading = controller.stats().clock.read();
-    let nanos = monotonic_nanos();
+    let frame = controller.stats().clock.read().frame_at_f(monotonic_nanos());
     let unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0);
-    if reading.nanos == 0 {
-        return (reading.frame as f64, unix);
-    }
-    let dt = (nanos as f64 - reading.nanos as f64) / 1e9;
-    (
-        reading.frame as f64 + dt * f64::from(reading.sample_rate),
-        unix,
-    )
+    (frame, unix)
 }
 
 fn lua_thread(
@@ -185,15 +177,15 @@ fn lua_thread(
     // Events that arrived while a reload waited for the editor to finish writing.
     let mut deferred: VecDeque<Event> = VecDeque::new();
     loop {
-        let horizon = playhead(&controller) + ahead;
-        runtime.run_due(horizon);
-        for o in osc.run_due(&mut runtime, horizon) {
+        let now = playhead(&controller);
+        let horizon = now + ahead;
+        let mut timeline = ScriptTimeline::new(&mut runtime).with_osc(&mut osc, ahead);
+        timeline.run_due(now);
+        let next = timeline.next_event();
+        let outcomes = std::mem::take(&mut timeline.outcomes);
+        for o in outcomes {
             reply(o, &mut runtime, &mut watcher);
         }
-        let next = match (runtime.next_due(), osc.next_due()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
         let wait = match next {
             Some(f) => Duration::from_secs_f64(f.saturating_sub(horizon) as f64 / sr),
             None => Duration::from_millis(50),

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use mlua::{FromLuaMulti, Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
-use wyrd_models::live::{self, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
+use wyrd_models::instrument::{self, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
 use wyrd_schema::Patch;
 
 use crate::api::{bad, bank_preset, with_state};
@@ -62,12 +62,12 @@ impl Models {
 
     /// `name` (a name in the models folder or a path), loaded once per runtime.
     pub fn load(&self, name: &str) -> Result<Loaded, String> {
-        let path = live::find::resolve(name).map_err(|e| e.to_string())?;
+        let path = instrument::find::resolve(name).map_err(|e| e.to_string())?;
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(l) = cache.get(&path) {
             return Ok(l.clone());
         }
-        let loaded = live::load(&path.to_string_lossy()).map_err(|e| e.to_string())?;
+        let loaded = instrument::load(&path.to_string_lossy()).map_err(|e| e.to_string())?;
         cache.insert(path, loaded.clone());
         Ok(loaded)
     }

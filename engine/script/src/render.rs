@@ -1,5 +1,5 @@
-//! Scripts offline: the same runtime on a virtual clock. Time only advances when the engine
-//! has rendered up to the next timer, so every callback runs at its exact frame and two
+//! Scripts offline: the same runtime on the offline driver's virtual clock. Time only advances
+//! when the engine has rendered up to the next timer, so every callback runs at its exact frame and two
 //! renders of one script are bit-identical (seeded `math.random`, seeded noise, and a
 //! watchdog that counts instructions instead of wall time). Models run inline on the same
 //! clock: a latent decode lands on the frame its timer fired at, and an input file (`input`)
@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use wyrd_host::{Engine, EngineConfig};
-use wyrd_models::live::offline::InputFeed;
-use wyrd_models::live::ModelHost;
+use wyrd_engine::{EngineConfig, Offline};
+use wyrd_models::instrument::offline::Listener;
+use wyrd_models::instrument::ModelHost;
 use wyrd_render::Stereo;
 use wyrd_schema::Patch;
 
@@ -18,6 +18,7 @@ use crate::models_api::ModelHostRef;
 use crate::runtime::{Runtime, RuntimeConfig, ScriptError};
 use crate::sources::Silence;
 use crate::state::{Budget, Now};
+use crate::timeline::ScriptTimeline;
 
 #[derive(Debug, Clone)]
 pub struct ScriptRender {
@@ -46,7 +47,7 @@ impl ScriptRender {
             sample_rate: 48_000,
             seed: 1,
             patch: Patch::default(),
-            voices: wyrd_host::DEFAULT_VOICES,
+            voices: wyrd_engine::DEFAULT_VOICES,
             bpm: 120.0,
             instruction_budget: 50_000_000,
             data_root: None,
@@ -73,11 +74,8 @@ pub struct RenderReport {
     pub model_errors: u64,
 }
 
-/// Frames rendered per engine call when no timer is due sooner (like a large period).
-const MAX_CHUNK: u64 = 1024;
-
-/// Renders `spec.seconds` of the script. A script that fails to load is an error; errors in
-/// its callbacks are reported and the render goes on.
+/// Renders `spec.seconds` of the script on the offline driver. A script that fails to load is
+/// an error; errors in its callbacks are reported and the render goes on.
 pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), ScriptError> {
     let sr = spec.sample_rate;
     if let Some(input) = &spec.input {
@@ -88,7 +86,7 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
             )));
         }
     }
-    let total = (spec.seconds.max(0.0) * f64::from(sr)).round() as u64;
+    let total = (spec.seconds.max(0.0) * f64::from(sr)).round() as usize;
     let mut config = EngineConfig::new(sr);
     config.voices = spec.voices;
     config.patch = spec.patch.clone();
@@ -96,8 +94,12 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
     // time, so the queues can be generous.
     config.queue_capacity = 1 << 16;
     config.schedule_capacity = 1 << 16;
-    let (mut engine, controller) = Engine::new(config);
-    engine.seed_noise(spec.seed);
+    let mut offline = Offline::new(config);
+    if let Some(input) = &spec.input {
+        offline = offline.with_input(input.left.clone(), input.right.clone());
+    }
+    offline.engine_mut().seed_noise(spec.seed);
+    let controller = offline.controller().clone();
 
     let mut rc = RuntimeConfig::new(sr);
     rc.budget = Budget::Instructions(spec.instruction_budget);
@@ -107,10 +109,11 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
     rc.patch = *spec.patch.values();
     let host = Arc::new(ModelHost::inline(controller.clone()));
     rc.models = Some(ModelHostRef(Arc::clone(&host)));
-    let mut feed = match &spec.input {
-        Some(input) => {
-            Some(InputFeed::new(input.clone()).map_err(|e| ScriptError(format!("input: {e}")))?)
-        }
+    let listener = match &spec.input {
+        Some(_) => Some(
+            Listener::new(sr, Arc::clone(&host))
+                .map_err(|e| ScriptError(format!("input: {e}")))?,
+        ),
         None => None,
     };
     let mut runtime = Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc)?;
@@ -121,54 +124,30 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
     };
     runtime.load(&spec.script, at(0))?;
 
-    let mut out = Stereo {
-        left: vec![0.0; total as usize],
-        right: vec![0.0; total as usize],
-        sample_rate: sr,
-    };
-    let mut callbacks = 0u64;
-    let mut pos = 0u64;
-    while pos < total {
-        callbacks += runtime.run_due(pos) as u64;
-        let mut next = runtime
-            .next_due()
-            .unwrap_or(u64::MAX)
-            .min(pos + MAX_CHUNK)
-            .min(total)
-            .max(pos + 1);
-        if let Some(feed) = &feed {
-            // Input frames complete at multiples of the hop: a chunk never spans one.
-            let hop = feed.hop() as u64;
-            next = next.min((pos / hop + 1) * hop);
-        }
-        let (a, b) = (pos as usize, next as usize);
-        engine.process(
-            std::iter::empty(),
-            &mut out.left[a..b],
-            &mut out.right[a..b],
-        );
-        controller.collect_garbage();
-        if let Some(feed) = &mut feed {
-            // What the frames ending here decide applies from here on, as live from the next
-            // period.
-            feed.advance(b, &host)
-                .map_err(|e| ScriptError(format!("input: {e}")))?;
-        }
-        pos = next;
-    }
-    runtime.unload(at(total));
+    let mut timeline = (ScriptTimeline::new(&mut runtime), listener);
+    let [left, right] = offline
+        .render_frames(&mut timeline, total)
+        .map_err(ScriptError)?;
+    let callbacks = timeline.0.callbacks;
+    runtime.unload(at(total as u64));
     controller.collect_garbage();
+    let stats = controller.stats().snapshot();
+    let models = runtime.model_stats();
     let report = RenderReport {
         errors: runtime.errors(),
         error_count: runtime.error_count(),
         runaways: runtime.runaways(),
-        late_commands: controller.stats().snapshot().late_commands,
-        dropped_commands: runtime.dropped_commands()
-            + controller.stats().snapshot().dropped_commands,
+        late_commands: stats.late_commands,
+        dropped_commands: runtime.dropped_commands() + stats.dropped_commands,
         callbacks,
-        decodes: runtime.model_stats().decodes,
-        matches: runtime.model_stats().matches,
-        model_errors: runtime.model_stats().errors,
+        decodes: models.decodes,
+        matches: models.matches,
+        model_errors: models.errors,
+    };
+    let out = Stereo {
+        left,
+        right,
+        sample_rate: sr,
     };
     Ok((out, report))
 }

@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Value, VmState};
-use wyrd_host::{Action, Command, Controller};
-use wyrd_models::live::{ModelHost, ModelStats};
+use wyrd_engine::{Action, Command, Controller};
+use wyrd_models::instrument::{ModelHost, ModelStats};
 use wyrd_schema::NUM_PARAMS;
 
 use crate::api::{self, with_state};

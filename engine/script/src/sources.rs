@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use crossbeam::channel::Receiver;
 use wyrd_analysis::live::{LiveAnalysis, LiveFrame};
-use wyrd_host::Controller;
+use wyrd_engine::Controller;
 
 /// Every poll a script can `poll.set`.
 pub const POLL_NAMES: &[&str] = &[

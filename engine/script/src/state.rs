@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use wyrd_host::{Action, At, Command, Controller};
+use wyrd_engine::{Action, At, Command, Controller};
 use wyrd_schema::NUM_PARAMS;
 
 use crate::models_api::{Latent, Models};

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use rosc::{OscPacket, OscType};
-use wyrd_host::EngineConfig;
-use wyrd_jackd::{median_pitch, spectral_change, TempDir};
+use wyrd_engine::EngineConfig;
+use wyrd_testrig::{median_pitch, spectral_change, TempDir};
 use wyrd_render::{render_notes, NoteRender, Stereo};
 use wyrd_schema::{Patch, NUM_PARAMS};
 use wyrd_script::models_api::NO_MAPPER;
@@ -285,7 +285,7 @@ fn model_errors_name_the_file_and_what_to_do() {
     let e = Rig::load("function init()\n  model.load('nope')\nend\n")
         .err()
         .unwrap();
-    let dir = wyrd_models::live::models_dir().unwrap();
+    let dir = wyrd_models::instrument::models_dir().unwrap();
     assert!(
         e.contains("models.lua:2: model.load: no model 'nope'"),
         "{e}"

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use common::*;
 use rosc::{OscPacket, OscType};
-use wyrd_host::EngineConfig;
+use wyrd_engine::EngineConfig;
 use wyrd_schema::find;
 use wyrd_script::osc::timetag::unix_to_ntp;
 use wyrd_script::osc::{OscConfig, Outcome, When};
@@ -316,7 +316,7 @@ fn script_load_stays_in_the_scripts_folder() {
 
 #[test]
 fn presets_come_from_the_current_bank() {
-    let dir = wyrd_jackd::TempDir::new("wyrd-osc-bank").unwrap();
+    let dir = wyrd_testrig::TempDir::new("wyrd-osc-bank").unwrap();
     let bank = dir.path().join("two.bank");
     let mut saw = saw_patch();
     saw.name = "saw".into();

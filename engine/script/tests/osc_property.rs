@@ -18,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use rosc::{
     OscArray, OscBundle, OscColor, OscMessage, OscMidiMessage, OscPacket, OscTime, OscType,
 };
-use wyrd_host::{Controller, Engine, EngineConfig};
+use wyrd_engine::{Controller, Engine, EngineConfig};
 use wyrd_schema::{find, Patch, PARAMS};
 use wyrd_script::osc::message::MAX_NESTING;
 use wyrd_script::osc::timetag::{ntp_to_unix, unix_to_ntp};

@@ -279,7 +279,7 @@ fn the_example_scripts_play_without_errors_and_render_identically() {
     let files = examples();
     assert!(files.len() >= 4, "{files:?}");
     for file in files {
-        let data = wyrd_jackd::TempDir::new("wyrd-example-data").unwrap();
+        let data = wyrd_testrig::TempDir::new("wyrd-example-data").unwrap();
         let mut spec = wyrd_script::render::ScriptRender::new(&file, 6.0);
         spec.data_root = Some(data.path().to_path_buf());
         if file.ends_with("resynth/resynth.lua") {
@@ -317,7 +317,7 @@ fn the_example_scripts_play_without_errors_and_render_identically() {
         );
         // A second render in a fresh data folder (a pset written by the first must not
         // change the second).
-        let data2 = wyrd_jackd::TempDir::new("wyrd-example-data").unwrap();
+        let data2 = wyrd_testrig::TempDir::new("wyrd-example-data").unwrap();
         spec.data_root = Some(data2.path().to_path_buf());
         let (b, _) = wyrd_script::render::render_script(&spec).unwrap();
         assert!(a == b, "{}: renders differ", file.display());

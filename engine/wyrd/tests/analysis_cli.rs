@@ -6,7 +6,7 @@ use std::process::Command;
 
 use ndarray::{Array1, Array2};
 use ndarray_npy::read_npy;
-use wyrd_jackd::TempDir;
+use wyrd_testrig::TempDir;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../analysis/tests/fixtures")

@@ -12,7 +12,7 @@ use rig::{
     assert_kept_up, assert_on_grid, cents, free_port, goertzel, offline_onset, onsets_clear_of,
     pitch, rms, take_turn, wait_for, xruns, Rig, SR,
 };
-use wyrd_jackd::{Job, MidiEvent, TempDir};
+use wyrd_testrig::{Job, MidiEvent, TempDir};
 
 #[test]
 fn a_note_has_its_pitch_velocity_and_timing_and_stops_after_release() {

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rig::{rms, wait_for, Rig, SR};
-use wyrd_jackd::{spectral_change, Job, TempDir};
+use wyrd_testrig::{spectral_change, Job, TempDir};
 use wyrd_script::osc::{decode, encode};
 use wyrd_script::OscArg;
 

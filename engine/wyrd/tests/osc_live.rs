@@ -16,7 +16,7 @@ use rig::{
     wait_for, xruns, Rig, SR,
 };
 use serde_json::{json, Value};
-use wyrd_jackd::{Job, TempDir};
+use wyrd_testrig::{Job, TempDir};
 use wyrd_script::osc::{decode, encode};
 use wyrd_script::OscArg;
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use rig::{Rig, SR};
 use test_split::{mean_patch_baseline, test_presets};
 use wyrd_analysis::distance::mel_lsd;
-use wyrd_jackd::Job;
+use wyrd_testrig::Job;
 
 #[test]
 fn live_resynthesis_of_test_presets_beats_the_mean_patch_baseline() {

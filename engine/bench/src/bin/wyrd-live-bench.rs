@@ -9,8 +9,9 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use clap::Parser;
 use wyrd_bench::patch::{sc_notes, sc_patch};
-use wyrd_host::{EngineConfig, Host, HostOptions};
-use wyrd_jackd::{Capturer, JackServer, Job, MidiEvent, TempDir};
+use wyrd_engine::EngineConfig;
+use wyrd_jack::{JackDriver, JackOptions};
+use wyrd_testrig::{Capturer, JackServer, Job, MidiEvent, TempDir};
 use wyrd_schema::Patch;
 
 #[derive(Parser)]
@@ -32,11 +33,11 @@ fn main() -> anyhow::Result<()> {
     let mut engine = EngineConfig::new(SR);
     engine.voices = 32;
     engine.patch = patch.clone();
-    let host = Host::start(HostOptions {
+    let host = JackDriver::start(JackOptions {
         name: "wyrd-bench".into(),
         autoconnect: false,
         engine,
-        ..HostOptions::default()
+        ..JackOptions::default()
     })?;
     let capturer = Capturer::new("wyrd-bench-test")?;
     let p = host.ports();

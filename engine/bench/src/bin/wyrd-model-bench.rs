@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use wyrd_host::stats::thread_cpu_nanos;
+use wyrd_engine::thread_cpu_nanos;
 use wyrd_models::{Decoder, Encoder, LiveMatcher, Model, NoteMatcher};
 use wyrd_schema::Patch;
 

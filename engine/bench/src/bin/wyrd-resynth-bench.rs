@@ -16,10 +16,11 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::Parser;
 use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
-use wyrd_host::stats::thread_cpu_nanos;
-use wyrd_host::{At, EngineConfig, Host, HostOptions};
-use wyrd_jackd::{Capturer, JackServer, Job, TempDir};
-use wyrd_models::live::{load, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
+use wyrd_engine::thread_cpu_nanos;
+use wyrd_engine::{At, EngineConfig};
+use wyrd_jack::{JackDriver, JackOptions};
+use wyrd_testrig::{Capturer, JackServer, Job, TempDir};
+use wyrd_models::instrument::{load, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
 use wyrd_render::{render_notes, NoteRender};
 use wyrd_schema::{defaults, find, Patch};
 
@@ -47,11 +48,11 @@ fn main() -> anyhow::Result<()> {
     let a = Args::parse();
     let dir = TempDir::new("wyrd-resynth-bench")?;
     let _server = JackServer::start(SR, a.period, dir.path())?;
-    let mut host = Host::start(HostOptions {
+    let mut host = JackDriver::start(JackOptions {
         name: "wyrd-bench".into(),
         autoconnect: false,
         engine: EngineConfig::new(SR),
-        ..HostOptions::default()
+        ..JackOptions::default()
     })?;
     let reader = host.take_input().context("input ring")?;
     let analysis = Arc::new(LiveAnalysis::spawn(reader, LiveConfig::new(SR))?);

@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Parser;
-use wyrd_host::{Engine, EngineConfig, Host, HostOptions};
-use wyrd_jackd::{onsets, Capturer, JackServer, Job, TempDir};
+use wyrd_engine::{Engine, EngineConfig};
+use wyrd_jack::{JackDriver, JackOptions};
+use wyrd_testrig::{onsets, Capturer, JackServer, Job, TempDir};
 use wyrd_schema::{find, Patch};
 use wyrd_script::live::{ask, LuaConfig, ScriptHost};
 use wyrd_script::osc::{Message, Packet, When};
@@ -109,11 +110,11 @@ fn timing_run(dir: &Path, script: &Path, stamped: bool, seconds: u32) -> anyhow:
     let server = JackServer::start(SR, 64, dir)?;
     let mut engine = EngineConfig::new(SR);
     engine.patch = sine();
-    let host = Host::start(HostOptions {
+    let host = JackDriver::start(JackOptions {
         name: "wyrd-script-bench".into(),
         autoconnect: false,
         engine,
-        ..HostOptions::default()
+        ..JackOptions::default()
     })?;
     let mut rc = RuntimeConfig::new(SR);
     rc.patch = *sine().values();

@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use wyrd_host::{Controller, Engine, EngineConfig};
+use wyrd_engine::{Controller, Engine, EngineConfig};
 use wyrd_script::osc::message::MAX_NESTING;
 use wyrd_script::osc::{decode, Clock, Dispatcher, OscConfig, OscStats, Outcome};
 use wyrd_script::{Budget, Now, OscArg, Runtime, RuntimeConfig, Silence};

@@ -6,10 +6,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use wyrd_host::{Controller, Engine, EngineConfig};
+use wyrd_engine::{Controller, Engine, EngineConfig};
 #[allow(unused_imports)] // not every test file measures onsets
-pub use wyrd_jackd::onsets;
-use wyrd_jackd::TempDir;
+pub use wyrd_testrig::onsets;
+use wyrd_testrig::TempDir;
 use wyrd_render::Stereo;
 use wyrd_schema::{find, Patch};
 use wyrd_script::osc::{Clock, Dispatcher, Message, OscConfig, OscStats, Outcome, Packet, When};

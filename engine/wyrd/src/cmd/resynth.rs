@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use wyrd_models::live::offline::resynth_file;
-use wyrd_models::live::{load, Loaded, ResynthConfig};
+use wyrd_models::instrument::offline::resynth_file;
+use wyrd_models::instrument::{load, Loaded, ResynthConfig};
 use wyrd_render::{read_wav, write_wav};
 use wyrd_schema::Patch;
 

@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
-use wyrd_host::{CcMap, EngineConfig, Host, HostOptions, Programs};
-use wyrd_models::live::ModelHost;
+use wyrd_engine::{CcMap, EngineConfig, Programs};
+use wyrd_jack::{JackDriver, JackOptions};
+use wyrd_models::instrument::ModelHost;
 use wyrd_schema::Patch;
 use wyrd_script::live::{LuaConfig, ScriptHost};
 use wyrd_script::osc::server::Bound;
@@ -35,7 +36,7 @@ pub struct Args {
     #[arg(long)]
     cc_map: Option<PathBuf>,
     /// Voices (polyphony).
-    #[arg(long, default_value_t = wyrd_host::DEFAULT_VOICES as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, default_value_t = wyrd_engine::DEFAULT_VOICES as u16, value_parser = clap::value_parser!(u16).range(1..=256))]
     voices: u16,
     /// Pitch bend range in semitones.
     #[arg(long, default_value_t = 2.0)]
@@ -110,11 +111,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     engine.cc_map = cc_map;
     engine.programs = programs;
     engine.patch = patch.clone();
-    let mut host = Host::start(HostOptions {
+    let mut host = JackDriver::start(JackOptions {
         name: a.name.clone(),
         autoconnect: !a.no_autoconnect,
         engine,
-        ..HostOptions::default()
+        ..JackOptions::default()
     })?;
     let rate = host.sample_rate();
     let mut live_config = LiveConfig::new(rate);

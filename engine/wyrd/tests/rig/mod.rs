@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use wyrd_jackd::{
+use wyrd_testrig::{
     median_pitch, onset_delay, sine_patch, Capturer, ChildGuard, JackServer, Job, TempDir,
 };
 use wyrd_schema::{find, Patch};
@@ -198,7 +198,7 @@ pub fn wait_for(rig: &Rig, text: &str, count: usize) {
 /// one surfaces at the hole's end.
 #[allow(dead_code)]
 pub fn onsets_clear_of(out: &[f32], holes: &[Range<usize>]) -> Vec<usize> {
-    wyrd_jackd::onsets(out, 3000)
+    wyrd_testrig::onsets(out, 3000)
         .into_iter()
         .filter(|&f| !holes.iter().any(|h| f >= h.start && f <= h.end + 64))
         .collect()

@@ -1,0 +1,89 @@
+//! The engine's period never allocates or frees, whatever arrives: MIDI of every kind, every
+//! command (also the ones carrying heap data), scheduled and late commands, a full schedule.
+
+mod common;
+
+use assert_no_alloc::{assert_no_alloc, AllocDisabler};
+use common::*;
+use wyrd_dsp::Synth;
+use wyrd_engine::{Action, Command, EngineConfig, Programs};
+
+#[global_allocator]
+static ALLOC: AllocDisabler = AllocDisabler;
+
+#[test]
+fn the_period_never_allocates() {
+    let mut cfg = EngineConfig::new(SR);
+    cfg.patch = sine_patch();
+    cfg.programs = Programs {
+        patches: vec![sine_patch(), saw_patch()],
+    };
+    cfg.schedule_capacity = 64;
+    let (mut engine, ctl) = wyrd_engine::Engine::new(cfg);
+    let midi: Vec<Vec<u8>> = vec![
+        vec![0x90, 60, 100],
+        vec![0x90, 64, 90],
+        vec![0xb0, 74, 20],
+        vec![0xb0, 64, 127],
+        vec![0xe0, 0, 80],
+        vec![0x80, 60, 0],
+        vec![0xc0, 1],
+        vec![0xb0, 64, 0],
+        vec![0xb0, 123, 0],
+        vec![0xb0, 120, 0],
+        vec![0xf8],
+        vec![0x90],
+    ];
+    let (mut l, mut r) = (vec![0.0f32; 1024], vec![0.0f32; 1024]);
+    for round in 0..8u64 {
+        // Commands are built (allocated) out here, like any sender's would be.
+        let base = round * 4096;
+        for k in 0..100u64 {
+            // More than the schedule holds: the overflow is applied at once, not stored.
+            ctl.send(Command::at_frame(
+                base + k * 37,
+                Action::NoteOn {
+                    note: 40 + (k % 40) as u8,
+                    velocity: 100,
+                },
+            ))
+            .unwrap();
+        }
+        ctl.now(Action::SetPatch(Box::new(*saw_patch().values())))
+            .unwrap();
+        ctl.now(Action::LoadPatch(Box::new(*sine_patch().values())))
+            .unwrap();
+        ctl.now(Action::SetBank(Box::new(Programs {
+            patches: vec![saw_patch()],
+        })))
+        .unwrap();
+        ctl.now(Action::SetSynth(Box::new(Synth::new(SR as f32, 16))))
+            .unwrap();
+        ctl.now(Action::Program(0)).unwrap();
+        ctl.now(Action::SetParam {
+            index: 11,
+            value: 0.3,
+        })
+        .unwrap();
+        ctl.now(Action::PitchBend(1.0)).unwrap();
+        ctl.now(Action::Sustain(true)).unwrap();
+        ctl.send(Command::at_frame(0, Action::AllNotesOff)).unwrap(); // late
+        assert_no_alloc(|| {
+            for (i, len) in [64usize, 1, 128, 1024, 63, 256].into_iter().enumerate() {
+                let events = midi
+                    .iter()
+                    .enumerate()
+                    .map(|(k, m)| (((k * 5 + i) % len) as u32, m.as_slice()));
+                let mut sorted: [(u32, &[u8]); 12] = [(0, &[]); 12];
+                for (slot, e) in sorted.iter_mut().zip(events) {
+                    *slot = e;
+                }
+                sorted.sort_unstable_by_key(|e| e.0);
+                engine.process(sorted.into_iter(), &mut l[..len], &mut r[..len]);
+            }
+        });
+        assert!(ctl.collect_garbage() >= 4);
+    }
+    assert!(l.iter().chain(&r).all(|s| s.is_finite()));
+    assert!(ctl.stats().snapshot().late_commands > 0);
+}
