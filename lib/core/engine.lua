@@ -27,7 +27,7 @@ end
 -- Keeps the param (if registered) showing what the engine now plays.
 local function reflect(p, value)
   if params and params.lookup and params.lookup[p.id] then
-    params:set(p.id, p.options and (value + 1) or value, true)
+    params:set(p.id, p.kind.options and (value + 1) or value, true)
   end
 end
 
@@ -50,7 +50,7 @@ command("load_preset", "bank, n", "bank name or path, preset number from 0", fun
 end)
 
 for _, p in ipairs(schema) do
-  local range = p.options and table.concat(p.options, "|") or (p.min .. ".." .. p.max)
+  local range = p.kind.options and table.concat(p.kind.options, "|") or (p.min .. ".." .. p.max)
   command(p.id, "v", p.label .. " " .. range .. (p.unit ~= "" and (" (" .. p.unit .. ")") or ""),
     function(v)
       number_arg(p.id, 1, v)
@@ -77,8 +77,8 @@ function engine._add_params(ps)
   ps:add_group("synth", "synth", #schema)
   for i, p in ipairs(schema) do
     local index = p.index
-    if p.options then
-      ps:add{ type = "option", id = p.id, name = p.label, options = p.options,
+    if p.kind.options then
+      ps:add{ type = "option", id = p.id, name = p.label, options = p.kind.options,
         default = math.floor(p.default) + 1,
         action = function(v) _wyrd.set_param(index, v - 1) end }
       ps:set(p.id, math.floor(patch[i] + 0.5) + 1, true)

@@ -1,5 +1,6 @@
--- paramset: mirrors norns' lua/core/paramset.lua and its param types
--- (separator, group, number, option, control, taper, trigger, binary, text, file).
+-- paramset: mirrors norns' lua/core/paramset.lua; the param types are in
+-- core/params/ (separator, group, number, option, control, taper, trigger,
+-- binary, text, file), one file each as on norns.
 -- wyrd creates the global `params` with paramset.new() and sets
 -- params.data_dir and params.script_name for psets.
 -- Differences from norns:
@@ -14,403 +15,19 @@
 --  * an error in one action during bang() or read() does not stop the others:
 --    every value is still set, then the first error is raised.
 local util = require "util"
-local controlspec = require "controlspec"
+local base = require "core/params/base"
+
+local T, fail, noop = base.T, base.fail, base.noop
 
 local M = {}
-
-local T = {
-  tSEPARATOR = 0, tNUMBER = 1, tOPTION = 2, tCONTROL = 3, tFILE = 4,
-  tTAPER = 5, tTRIGGER = 6, tGROUP = 7, tTEXT = 8, tBINARY = 9,
-}
 for k, v in pairs(T) do M[k] = v end
 
-local function noop() end
-
--- `lvl` is the caller's level as seen from the function calling fail.
-local function fail(msg, lvl)
-  error("params: " .. msg, lvl + 1)
+-- Constructors by norns' type names, which are also the add{type=} names.
+local MAKERS = {}
+for _, name in ipairs { "separator", "group", "number", "option", "control", "taper", "trigger", "binary",
+  "text", "file" } do
+  MAKERS[name] = require("core/params/" .. name).new
 end
-
-local function clamp01(x)
-  if x < 0 then return 0 elseif x > 1 then return 1 end
-  return x
-end
-
--- Values shown to musicians: two decimals at most, no trailing zeros.
-local function fmt_value(v)
-  if math.type(v) ~= "float" or v ~= v or math.abs(v) == math.huge then return tostring(v) end
-  local s = string.format("%.2f", v):gsub("%.?0+$", "")
-  if s == "-0" then return "0" end
-  return s
-end
-
-local function with_units(s, units)
-  if units and units ~= "" then return s .. " " .. units end
-  return s
-end
-
-------------------------------------------------------------------------------
--- Param types. Each constructor takes an options table and the caller's level
--- (for errors that point at the script line that added the param).
-
-local Param = {}
-Param.__index = Param
-
-function Param:get() return self.value end
-function Param:get_raw() return nil end
-function Param:set_raw() end
-function Param:delta() end
-function Param:get_range() return nil end
-function Param:string()
-  if self.formatter then return self.formatter(self) end
-  return fmt_value(self:get())
-end
-function Param:bang() self.action(self:get()) end
-function Param:set_default()
-  if self.default ~= nil then self:set(self.default) end
-end
-function Param:check(v)
-  if type(v) ~= "number" then
-    return "'" .. tostring(self.id) .. "' expects a number, got " .. type(v)
-  end
-end
--- Stores an already constrained value and tells the action unless silent.
-function Param:store(v, silent)
-  self.value = v
-  if not silent then self.action(v) end
-end
-
-local function class()
-  local c = setmetatable({}, { __index = Param })
-  c.__index = c
-  return c
-end
-
-local function base(cls, t, o, lvl)
-  local id = o.id
-  if type(id) ~= "string" or id == "" then
-    fail("param id must be a non-empty string, got " .. (id == "" and "''" or tostring(id)), lvl)
-  end
-  local name = o.name
-  if name == nil then name = id end
-  return setmetatable({
-    id = id, name = tostring(name), t = t, action = o.action or noop,
-    save = true, hidden = o.hidden or false, formatter = o.formatter,
-    allow_pmap = o.allow_pmap ~= false,
-  }, cls)
-end
-
-local function check_number(v, what, lvl)
-  if v ~= nil and type(v) ~= "number" then
-    fail(what .. " must be a number, got " .. type(v), lvl)
-  end
-end
-
--- separator / group: labels only; their id is optional (one-argument forms
--- use the name, and do not clash with an existing id).
-local Separator = class()
-local Group = class()
-
-local function new_label(cls, t, o)
-  return setmetatable({
-    id = o.id, name = tostring(o.name or o.id or ""), t = t, action = noop, save = false,
-    hidden = o.hidden or false, implicit_id = o.implicit_id,
-  }, cls)
-end
-
-function Separator:get() return nil end
-function Separator:set() end
-function Separator:string() return "" end
-function Separator:bang() end
-function Separator:check() return "'" .. tostring(self.id) .. "' is a separator and has no value" end
-
-function Group:get() return self.n end
-function Group:set() end
-function Group:string() return "" end
-function Group:bang() end
-function Group:check() return "'" .. tostring(self.id) .. "' is a group and has no value" end
-
-local function new_separator(o)
-  return new_label(Separator, T.tSEPARATOR, o)
-end
-
-local function new_group(o, lvl)
-  check_number(o.n, "group size", lvl + 1)
-  local p = new_label(Group, T.tGROUP, o)
-  p.n = o.n or 0
-  return p
-end
-
--- number: clamped (or wrapped, integer-style) between min and max.
-local Number = class()
-
-local function new_number(o, lvl)
-  local p = base(Number, T.tNUMBER, o, lvl + 1)
-  check_number(o.min, "min", lvl + 1)
-  check_number(o.max, "max", lvl + 1)
-  check_number(o.default, "default", lvl + 1)
-  p.min, p.max, p.wrap = o.min or 0, o.max or 1, o.wrap or false
-  p.default = p:constrain(o.default or p.min)
-  p.value = p.default
-  return p
-end
-
-function Number:constrain(v)
-  local lo, hi = math.min(self.min, self.max), math.max(self.min, self.max)
-  if self.wrap then return util.wrap(v, lo, hi) end
-  return util.clamp(v, lo, hi)
-end
-function Number:set(v, silent) self:store(self:constrain(v), silent) end
-function Number:get_raw()
-  if self.max == self.min then return 0 end
-  return (self.value - self.min) / (self.max - self.min)
-end
-function Number:set_raw(r, silent)
-  self:set(util.round(self.min + clamp01(r) * (self.max - self.min)), silent)
-end
-function Number:delta(d) self:set(self.value + d) end
-function Number:get_range() return { self.min, self.max } end
-
--- option: the value is a 1-based index into options.
-local Option = class()
-
-local function new_option(o, lvl)
-  local p = base(Option, T.tOPTION, o, lvl + 1)
-  if type(o.options) ~= "table" or #o.options == 0 then
-    fail("option '" .. p.id .. "' needs a non-empty list of options", lvl)
-  end
-  check_number(o.default, "default", lvl + 1)
-  p.options, p.count = o.options, #o.options
-  p.default = p:constrain(o.default or 1)
-  p.value = p.default
-  return p
-end
-
-function Option:constrain(v)
-  return util.clamp(math.floor(v + 0.5), 1, self.count)
-end
-function Option:set(v, silent) self:store(self:constrain(v), silent) end
-function Option:get_raw()
-  if self.count < 2 then return 0 end
-  return (self.value - 1) / (self.count - 1)
-end
-function Option:set_raw(r, silent)
-  self:set(1 + util.round(clamp01(r) * (self.count - 1)), silent)
-end
-function Option:delta(d) self:set(self.value + d) end
-function Option:get_range() return { 1, self.count } end
-function Option:string()
-  if self.formatter then return self.formatter(self) end
-  return tostring(self.options[self.value])
-end
-
--- control: a value shaped by a controlspec; raw is the 0..1 knob position.
-local Control = class()
-
-local function new_control(o, lvl)
-  local p = base(Control, T.tCONTROL, o, lvl + 1)
-  local spec = o.controlspec
-  if spec == nil then
-    if o.min ~= nil or o.max ~= nil then
-      local ok, s = pcall(controlspec.def, o)
-      if not ok then fail((tostring(s):gsub("^.-controlspec", "controlspec")), lvl) end
-      spec = s
-    else
-      spec = controlspec.UNIPOLAR
-    end
-  elseif type(spec) ~= "table" or type(spec.map) ~= "function" or type(spec.unmap) ~= "function" then
-    fail("control '" .. p.id .. "' needs a controlspec", lvl)
-  end
-  p.controlspec = spec
-  p.default = spec:constrain(spec.default or spec.minval)
-  p.value = p.default
-  p.raw = spec:unmap(p.value)
-  return p
-end
-
-function Control:set(v, silent)
-  v = self.controlspec:constrain(v)
-  self.raw = self.controlspec:unmap(v)
-  self:store(v, silent)
-end
-function Control:get_raw() return self.raw end
-function Control:set_raw(r, silent)
-  self.raw = clamp01(r)
-  self:store(self.controlspec:map(self.raw), silent)
-end
-function Control:delta(d)
-  local r = self.raw + d * (self.controlspec.quantum or 0.01)
-  if self.controlspec.wrap then r = r % 1 end
-  self:set_raw(r)
-end
-function Control:get_range() return { self.controlspec.minval, self.controlspec.maxval } end
-function Control:string()
-  if self.formatter then return self.formatter(self) end
-  return with_units(fmt_value(self.value), self.controlspec.units)
-end
-
--- taper: min + (max-min) * (e^(k*raw) - 1) / (e^k - 1); k = 0 is linear.
-local Taper = class()
-
-local function new_taper(o, lvl)
-  local p = base(Taper, T.tTAPER, o, lvl + 1)
-  for _, key in ipairs { "min", "max", "default", "k" } do check_number(o[key], key, lvl + 1) end
-  p.min, p.max, p.k, p.units = o.min or 0, o.max or 1, o.k or 0, o.units or ""
-  p.quantum = o.quantum or 0.01
-  p.default = p:constrain(o.default or p.min)
-  p.value = p.default
-  p.raw = p:unmap(p.value)
-  return p
-end
-
-function Taper:constrain(v)
-  return util.clamp(v, math.min(self.min, self.max), math.max(self.min, self.max))
-end
-function Taper:map(r)
-  local shape = r
-  if self.k ~= 0 then shape = (math.exp(self.k * r) - 1) / (math.exp(self.k) - 1) end
-  return self:constrain(self.min + (self.max - self.min) * shape)
-end
-function Taper:unmap(v)
-  if self.max == self.min then return 0 end
-  local frac = (self:constrain(v) - self.min) / (self.max - self.min)
-  if self.k == 0 then return frac end
-  return clamp01(math.log(frac * (math.exp(self.k) - 1) + 1) / self.k)
-end
-function Taper:set(v, silent)
-  v = self:constrain(v)
-  self.raw = self:unmap(v)
-  self:store(v, silent)
-end
-function Taper:get_raw() return self.raw end
-function Taper:set_raw(r, silent)
-  self.raw = clamp01(r)
-  self:store(self:map(self.raw), silent)
-end
-function Taper:delta(d) self:set_raw(self.raw + d * self.quantum) end
-function Taper:get_range() return { self.min, self.max } end
-function Taper:string()
-  if self.formatter then return self.formatter(self) end
-  return with_units(fmt_value(self.value), self.units)
-end
-
--- trigger: no value; set, bang and delta fire the action with 1. Never saved.
-local Trigger = class()
-
-local function new_trigger(o, lvl)
-  local p = base(Trigger, T.tTRIGGER, o, lvl + 1)
-  p.save = false
-  return p
-end
-
-function Trigger:get() return nil end
-function Trigger:check() end
-function Trigger:set(_, silent)
-  if not silent then self.action(1) end
-end
-function Trigger:set_raw(_, silent) self:set(1, silent) end
-function Trigger:delta(d)
-  if d ~= 0 then self:set(1) end
-end
-function Trigger:bang() self.action(1) end
-function Trigger:string() return "" end
-
--- binary: 0/1. 'toggle' flips on any non-zero delta (a key press), 'momentary'
--- follows the key (delta 1 down, 0 up), 'trigger' fires the action with 1.
-local Binary = class()
-local BEHAVIORS = { toggle = true, momentary = true, trigger = true }
-
-local function to01(v)
-  if v == true then return 1 elseif v == false or v == nil then return 0 end
-  return v ~= 0 and 1 or 0
-end
-
-local function new_binary(o, lvl)
-  local p = base(Binary, T.tBINARY, o, lvl + 1)
-  local behavior = o.behavior or "toggle"
-  if not BEHAVIORS[behavior] then
-    fail("binary '" .. p.id .. "': behavior must be 'toggle', 'momentary' or 'trigger', got '"
-      .. tostring(behavior) .. "'", lvl)
-  end
-  p.behavior = behavior
-  p.save = behavior == "toggle"
-  p.default = behavior == "trigger" and 0 or to01(o.default)
-  p.value = p.default
-  return p
-end
-
-function Binary:check(v)
-  if type(v) ~= "number" and type(v) ~= "boolean" then
-    return "'" .. self.id .. "' expects 0/1 or a boolean, got " .. type(v)
-  end
-end
-function Binary:set(v, silent)
-  v = to01(v)
-  if self.behavior == "trigger" then
-    if v == 1 and not silent then self.action(1) end
-    return
-  end
-  self:store(v, silent)
-end
-function Binary:get_raw() return self.value end
-function Binary:set_raw(r, silent) self:set(r >= 0.5 and 1 or 0, silent) end
-function Binary:delta(d)
-  if self.behavior == "toggle" then
-    if d ~= 0 then self:set(1 - self.value) end
-  elseif self.behavior == "momentary" then
-    self:set(d > 0 and 1 or 0)
-  elseif d > 0 then
-    self:set(1)
-  end
-end
-function Binary:get_range() return { 0, 1 } end
-function Binary:string()
-  if self.formatter then return self.formatter(self) end
-  if self.behavior == "trigger" then return "" end
-  return self.value == 1 and "on" or "off"
-end
-
--- text and file: string values.
-local Text = class()
-local File = class()
-
-local function new_text(o, lvl)
-  local p = base(Text, T.tTEXT, o, lvl + 1)
-  p.default = tostring(o.text or o.default or "")
-  p.value = p.default
-  return p
-end
-
-local function new_file(o, lvl)
-  local p = base(File, T.tFILE, o, lvl + 1)
-  p.default = tostring(o.path or o.default or "")
-  p.value = p.default
-  return p
-end
-
-local function check_string(self, v)
-  if type(v) ~= "string" and type(v) ~= "number" then
-    return "'" .. self.id .. "' expects a string, got " .. type(v)
-  end
-end
-Text.check, File.check = check_string, check_string
-function Text:set(v, silent) self:store(tostring(v), silent) end
-function File:set(v, silent) self:store(tostring(v), silent) end
-function Text:string()
-  if self.formatter then return self.formatter(self) end
-  return self.value
-end
--- Show the file name, as norns does.
-function File:string()
-  if self.formatter then return self.formatter(self) end
-  return self.value:match("[^/]*$")
-end
-
-local MAKERS = {
-  separator = new_separator, group = new_group, number = new_number, option = new_option,
-  control = new_control, taper = new_taper, trigger = new_trigger, binary = new_binary,
-  text = new_text, file = new_file,
-}
 
 ------------------------------------------------------------------------------
 -- ParamSet
@@ -447,7 +64,7 @@ local function register(self, p)
 end
 
 function ParamSet:add_separator(id, name)
-  local p = new_separator { id = id, name = name, implicit_id = name == nil }
+  local p = MAKERS.separator { id = id, name = name, implicit_id = name == nil }
   register(self, p)
   return p
 end
@@ -455,56 +72,56 @@ end
 function ParamSet:add_group(id, name, n)
   local implicit = n == nil and type(name) == "number"
   if implicit then name, n = nil, name end
-  local p = new_group({ id = id, name = name, n = n, implicit_id = implicit }, 3)
+  local p = MAKERS.group({ id = id, name = name, n = n, implicit_id = implicit }, 3)
   register(self, p)
   return p
 end
 
 function ParamSet:add_number(id, name, min, max, default, formatter, wrap)
-  local p = new_number({ id = id, name = name, min = min, max = max, default = default,
+  local p = MAKERS.number({ id = id, name = name, min = min, max = max, default = default,
     formatter = formatter, wrap = wrap }, 3)
   register(self, p)
   return p
 end
 
 function ParamSet:add_option(id, name, options, default)
-  local p = new_option({ id = id, name = name, options = options, default = default }, 3)
+  local p = MAKERS.option({ id = id, name = name, options = options, default = default }, 3)
   register(self, p)
   return p
 end
 
 function ParamSet:add_control(id, name, spec, formatter)
-  local p = new_control({ id = id, name = name, controlspec = spec, formatter = formatter }, 3)
+  local p = MAKERS.control({ id = id, name = name, controlspec = spec, formatter = formatter }, 3)
   register(self, p)
   return p
 end
 
 function ParamSet:add_taper(id, name, min, max, default, k, units)
-  local p = new_taper({ id = id, name = name, min = min, max = max, default = default, k = k, units = units }, 3)
+  local p = MAKERS.taper({ id = id, name = name, min = min, max = max, default = default, k = k, units = units }, 3)
   register(self, p)
   return p
 end
 
 function ParamSet:add_trigger(id, name)
-  local p = new_trigger({ id = id, name = name }, 3)
+  local p = MAKERS.trigger({ id = id, name = name }, 3)
   register(self, p)
   return p
 end
 
 function ParamSet:add_binary(id, name, behavior, default)
-  local p = new_binary({ id = id, name = name, behavior = behavior, default = default }, 3)
+  local p = MAKERS.binary({ id = id, name = name, behavior = behavior, default = default }, 3)
   register(self, p)
   return p
 end
 
 function ParamSet:add_text(id, name, text)
-  local p = new_text({ id = id, name = name, text = text }, 3)
+  local p = MAKERS.text({ id = id, name = name, text = text }, 3)
   register(self, p)
   return p
 end
 
 function ParamSet:add_file(id, name, path)
-  local p = new_file({ id = id, name = name, path = path }, 3)
+  local p = MAKERS.file({ id = id, name = name, path = path }, 3)
   register(self, p)
   return p
 end

@@ -18,8 +18,8 @@ use crossbeam::channel::{self, Receiver, Sender, TrySendError};
 use crate::amp::AmpFollower;
 use crate::error::{invalid, AnalysisError};
 use crate::pitch::{PitchConfig, PitchTracker};
-use wyrd_engine::InputReader;
 use crate::streaming::{FeatureConfig, FeatureFrame, StreamingAnalyzer};
+use wyrd_engine::InputReader;
 
 /// Most MFCCs a [`LiveFrame`] carries (frames are fixed-size so publishing never allocates).
 pub const MAX_MFCC: usize = 40;

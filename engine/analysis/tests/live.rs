@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use wyrd_analysis::live::{LiveAnalysis, LiveConfig, LiveFrame};
-use wyrd_engine::input_ring;
 use wyrd_analysis::StreamingAnalyzer;
+use wyrd_engine::input_ring;
 
 #[global_allocator]
 static ALLOC: AllocDisabler = AllocDisabler;

@@ -63,7 +63,7 @@ impl Clock {
     pub fn read(&self) -> ClockReading {
         loop {
             let s0 = self.seq.load(Ordering::Acquire);
-            if s0 % 2 == 0 {
+            if s0.is_multiple_of(2) {
                 let reading = ClockReading {
                     frame: self.frame.load(Ordering::Relaxed),
                     nanos: self.nanos.load(Ordering::Relaxed),

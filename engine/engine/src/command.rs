@@ -3,7 +3,6 @@
 use wyrd_dsp::Synth;
 use wyrd_schema::{Patch, NUM_PARAMS};
 
-
 /// When a command takes effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {

@@ -65,7 +65,9 @@ mod fpu {
     pub fn get() -> Mode {
         let mut csr: u32 = 0;
         // SAFETY: stmxcsr stores the 32-bit MXCSR register to the given address.
-        unsafe { core::arch::asm!("stmxcsr [{}]", in(reg) &mut csr, options(nostack, preserves_flags)) };
+        unsafe {
+            core::arch::asm!("stmxcsr [{}]", in(reg) &mut csr, options(nostack, preserves_flags))
+        };
         csr
     }
 
@@ -73,7 +75,9 @@ mod fpu {
     pub fn set(csr: Mode) {
         // SAFETY: ldmxcsr loads MXCSR; only rounding and flush bits change meaning of later
         // float operations, and `csr` comes from `get` with FTZ/DAZ bits set or restored.
-        unsafe { core::arch::asm!("ldmxcsr [{}]", in(reg) &csr, options(nostack, readonly, preserves_flags)) };
+        unsafe {
+            core::arch::asm!("ldmxcsr [{}]", in(reg) &csr, options(nostack, readonly, preserves_flags))
+        };
     }
 }
 
@@ -87,14 +91,18 @@ mod fpu {
     pub fn get() -> Mode {
         let fpcr: u64;
         // SAFETY: reading FPCR has no side effects.
-        unsafe { core::arch::asm!("mrs {}, fpcr", out(reg) fpcr, options(nostack, preserves_flags)) };
+        unsafe {
+            core::arch::asm!("mrs {}, fpcr", out(reg) fpcr, options(nostack, preserves_flags))
+        };
         fpcr
     }
 
     #[inline]
     pub fn set(fpcr: Mode) {
         // SAFETY: writes FPCR with the flush bit set or the saved value restored.
-        unsafe { core::arch::asm!("msr fpcr, {}", in(reg) fpcr, options(nostack, preserves_flags)) };
+        unsafe {
+            core::arch::asm!("msr fpcr, {}", in(reg) fpcr, options(nostack, preserves_flags))
+        };
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use common::*;
 use wyrd_dsp::Synth;
-use wyrd_engine::{Action, Command, EngineConfig, Programs};
+use wyrd_engine::{monotonic_nanos, Action, AudioThread, Command, EngineConfig, Period, Programs};
 
 #[global_allocator]
 static ALLOC: AllocDisabler = AllocDisabler;
@@ -86,4 +86,47 @@ fn the_period_never_allocates() {
     }
     assert!(l.iter().chain(&r).all(|s| s.is_finite()));
     assert!(ctl.stats().snapshot().late_commands > 0);
+}
+
+/// The JACK callback's whole period (`AudioThread::period`: clock, input ring, engine, stats,
+/// inside the process wrapper), with MIDI, input and every kind of command, under the guard.
+#[test]
+fn the_drivers_period_never_allocates() {
+    let mut cfg = EngineConfig::new(SR);
+    cfg.patch = saw_patch();
+    let (engine, ctl) = wyrd_engine::Engine::new(cfg);
+    let (writer, mut reader) = wyrd_engine::input_ring(4096);
+    let mut audio = AudioThread::new(engine, writer);
+    let input: Vec<f32> = (0..256).map(|i| (i as f32 * 0.05).sin()).collect();
+    let (mut l, mut r) = (vec![0.0f32; 256], vec![0.0f32; 256]);
+    let on = [0x90u8, 60, 100];
+    let off = [0x80u8, 60, 0];
+    let (mut heard_l, mut heard_r) = (vec![0.0f32; 4096], vec![0.0f32; 4096]);
+    for round in 0..16u64 {
+        ctl.now(Action::SetPatch(Box::new(*sine_patch().values())))
+            .unwrap();
+        ctl.send(Command::at_frame(round * 256 + 100, Action::AllNotesOff))
+            .unwrap();
+        assert_no_alloc(|| {
+            for len in [64usize, 256, 1, 128] {
+                let midi = [(0u32, &on[..]), ((len as u32) / 2, &off[..])];
+                audio.period(Period {
+                    nanos: monotonic_nanos(),
+                    midi: midi.into_iter(),
+                    input: Some([&input[..len], &input[..len]]),
+                    output: [&mut l[..len], &mut r[..len]],
+                });
+            }
+        });
+        ctl.collect_garbage();
+        assert_eq!(reader.read(&mut heard_l, &mut heard_r), 64 + 256 + 1 + 128);
+        assert_eq!(&heard_l[..64], &input[..64], "the input reaches the ring");
+    }
+    let s = ctl.stats().snapshot();
+    assert_eq!(s.periods, 64);
+    let total = 16 * (64 + 256 + 1 + 128);
+    assert_eq!(audio.engine().frame(), total);
+    // The clock tells where the latest period started.
+    assert_eq!(s.frame, total - 128);
+    assert!(l.iter().all(|x| x.is_finite()));
 }

@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use wyrd_fidelity::rig::{NoteSpec, Rig, RigOptions, Take};
+use wyrd_render::Stereo;
 use wyrd_testrig::TempDir;
 use wyrd_testrig::{Job, MidiEvent};
-use wyrd_render::Stereo;
 
 fn enabled(test: &str) -> bool {
     let on = std::env::var("WYRD_FIDELITY").is_ok_and(|v| v == "1");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use wyrd_analysis::live::{LiveFrame, MAX_MFCC};
-use wyrd_engine::{Action, At, Engine, EngineConfig};
+use wyrd_engine::{Action, At, EngineConfig, Offline};
 use wyrd_models::instrument::find::resolve;
 use wyrd_models::instrument::{load, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
 use wyrd_schema::{defaults, find, Patch, NUM_PARAMS, PARAMS};
@@ -130,9 +130,8 @@ fn a_slow_latent_sweep_switches_each_categorical_at_most_a_few_times() {
     );
 }
 
-fn render(engine: &mut Engine, frames: usize) {
-    let (mut l, mut r) = (vec![0.0; frames], vec![0.0; frames]);
-    engine.process(std::iter::empty(), &mut l, &mut r);
+fn render(offline: &mut Offline, frames: usize) {
+    offline.render_frames(&mut (), frames).unwrap();
 }
 
 #[test]
@@ -142,25 +141,31 @@ fn the_host_sends_decoded_patches_inline_on_their_frame_and_from_its_thread() {
     let expected = m.decode(&z).unwrap();
     let cutoff = find("filter_cutoff").unwrap().index;
 
-    let (mut engine, controller) = Engine::new(EngineConfig::new(48_000));
-    let before = engine.param(cutoff);
+    let mut offline = Offline::new(EngineConfig::new(48_000));
+    let controller = offline.controller().clone();
+    let before = offline.engine().param(cutoff);
     assert_ne!(before, expected[cutoff]);
     let inline = ModelHost::inline(controller.clone());
     inline.decode(&m, z.clone(), At::Frame(256));
-    render(&mut engine, 128);
-    assert_eq!(engine.param(cutoff), before, "applied before its frame");
-    render(&mut engine, 256);
-    assert_eq!(engine.param(cutoff), expected[cutoff]);
+    render(&mut offline, 128);
+    assert_eq!(
+        offline.engine().param(cutoff),
+        before,
+        "applied before its frame"
+    );
+    render(&mut offline, 256);
+    assert_eq!(offline.engine().param(cutoff), expected[cutoff]);
     assert_eq!(inline.stats().decodes, 1);
 
-    let (mut engine, controller) = Engine::new(EngineConfig::new(48_000));
+    let mut offline = Offline::new(EngineConfig::new(48_000));
+    let controller = offline.controller().clone();
     let threaded = ModelHost::spawn(controller.clone(), None).unwrap();
     threaded.decode(&m, z, At::Now);
     let deadline = Instant::now() + Duration::from_secs(5);
-    while engine.param(cutoff) != expected[cutoff] {
+    while offline.engine().param(cutoff) != expected[cutoff] {
         assert!(Instant::now() < deadline, "the model thread never answered");
         std::thread::sleep(Duration::from_millis(1));
-        render(&mut engine, 64);
+        render(&mut offline, 64);
     }
     assert!(threaded.stats().cpu_nanos > 0);
     // Without the input's analysis, resynthesis cannot start on a live host.

@@ -74,7 +74,10 @@ pub fn render_notes(patch: &Patch, spec: &NoteRender) -> Stereo {
         let velocity = spec.velocity;
         (0, Action::NoteOn { note, velocity })
     });
-    let off = spec.notes.iter().map(|&note| (hold, Action::NoteOff { note }));
+    let off = spec
+        .notes
+        .iter()
+        .map(|&note| (hold, Action::NoteOff { note }));
     let mut score = Score::new(offline.controller(), on.chain(off).collect());
     let [left, right] = offline
         .render_frames(&mut score, hold as usize + tail)

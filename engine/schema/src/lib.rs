@@ -9,12 +9,13 @@ mod table;
 
 pub use law::Law;
 pub use patch::Patch;
-pub use table::{ParamId, PARAMS};
+pub use table::{
+    FilterSlope, FilterType, FreqModDest, KeyboardMode, LfoWaveform, OffOn, ParamId,
+    PortamentoMode, Waveform, NUM_PARAMS, PARAMS,
+};
 
 use serde::Serialize;
 
-/// Number of synth parameters (amSynth's full set).
-pub const NUM_PARAMS: usize = 41;
 
 /// How a parameter's values are spaced.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

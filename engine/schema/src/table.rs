@@ -1,23 +1,78 @@
-//! amSynth's parameter table (../shared/amsynth-params.md §2), in amSynth's index order.
+//! amSynth's parameter table (../shared/amsynth-params.md §2), declared once: the
+//! [`schema!`] invocation below generates the table ([`PARAMS`]), the ids ([`ParamId`],
+//! [`NUM_PARAMS`]) and the option enums the voice matches on ([`Waveform`], [`FilterType`],
+//! ...). JSON (`wyrd params --json`), Lua (`_wyrd.schema()`) and the training code read the
+//! table through [`crate::to_json`].
 
-use crate::{Kind, Law, ParamSpec, Rounding, NUM_PARAMS};
+use crate::{Kind, Law, ParamSpec, Rounding};
 
-const WAVEFORMS: &[&str] = &["sine", "pulse", "saw", "noise", "sample_hold"];
-const LFO_WAVEFORMS: &[&str] = &[
-    "sine",
-    "square",
-    "triangle",
-    "noise",
-    "sample_hold",
-    "saw_up",
-    "saw_down",
-];
-const KEYBOARD_MODES: &[&str] = &["poly", "mono", "legato"];
-const FILTER_TYPES: &[&str] = &["lowpass", "highpass", "bandpass", "notch", "bypass"];
-const FILTER_SLOPES: &[&str] = &["12db", "24db"];
-const FREQ_MOD_DESTS: &[&str] = &["osc1_and_2", "osc1", "osc2"];
-const PORTAMENTO_MODES: &[&str] = &["always", "legato"];
-const OFF_ON: &[&str] = &["off", "on"];
+/// Generates, from one declaration, the option enums and the parameter table with its ids.
+macro_rules! schema {
+    (
+        options {
+            $( $(#[$om:meta])* $opt:ident { $( $ov:ident = $on:literal ),+ $(,)? } )*
+        }
+        params {
+            $( $(#[$pm:meta])* $pv:ident = $ctor:ident ( $($args:tt)* ) ),+ $(,)?
+        }
+    ) => {
+        $(
+            $(#[$om])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #[repr(u8)]
+            pub enum $opt { $( $ov ),+ }
+
+            impl $opt {
+                /// The options' names as banks, OSC paths and Lua spell them, in index order.
+                pub const NAMES: &'static [&'static str] = &[ $( $on ),+ ];
+                pub const ALL: &'static [$opt] = &[ $( $opt::$ov ),+ ];
+
+                /// The option a stored value selects. Stored values are sanitized, so they are
+                /// in range; anything else is clamped to the nearest end.
+                #[inline]
+                pub fn from_value(v: f32) -> $opt {
+                    Self::ALL[(v.max(0.0) as usize).min(Self::ALL.len() - 1)]
+                }
+
+                pub fn name(self) -> &'static str {
+                    Self::NAMES[self as usize]
+                }
+
+                /// The stored value that selects this option.
+                pub fn value(self) -> f32 {
+                    f32::from(self as u8)
+                }
+            }
+        )*
+
+        /// Parameter indices by name, so DSP code reads `values[ParamId::FilterCutoff as usize]`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(usize)]
+        pub enum ParamId { $( $pv ),+ }
+
+        /// Number of synth parameters (amSynth's full set).
+        pub const NUM_PARAMS: usize = [ $( ParamId::$pv ),+ ].len();
+
+        impl ParamId {
+            /// Every id, in index order.
+            pub const ALL: [ParamId; NUM_PARAMS] = [ $( ParamId::$pv ),+ ];
+        }
+
+        /// Every parameter, indexed by amSynth's parameter number.
+        pub static PARAMS: [ParamSpec; NUM_PARAMS] = [
+            $( schema!(@row $pv $ctor ( $($args)* )) ),+
+        ];
+    };
+    (@row $pv:ident categ ( $opt:ident, $($rest:tt)* )) => {
+        categ(ParamId::$pv as usize, $opt::NAMES, $($rest)*)
+    };
+    (@row $pv:ident categ_truncated ( $opt:ident, $($rest:tt)* )) => {
+        categ_truncated(ParamId::$pv as usize, $opt::NAMES, $($rest)*)
+    };
+    (@row $pv:ident $ctor:ident ( $($args:tt)* )) => {
+        $ctor(ParamId::$pv as usize, $($args)*)
+    };
+}
 
 /// Envelope times: `t = v³ + 0.0005 s`.
 const ENV_TIME: Law = Law::Power {
@@ -61,9 +116,9 @@ const fn cont(
 
 const fn categ(
     index: usize,
+    options: &'static [&'static str],
     id: &'static str,
     label: &'static str,
-    options: &'static [&'static str],
     default: f32,
 ) -> ParamSpec {
     ParamSpec {
@@ -79,6 +134,20 @@ const fn categ(
         law: Law::IDENTITY,
         unit: "",
         smoothed: false,
+    }
+}
+
+/// A categorical parameter whose stored value is truncated rather than rounded.
+const fn categ_truncated(
+    index: usize,
+    options: &'static [&'static str],
+    id: &'static str,
+    label: &'static str,
+    default: f32,
+) -> ParamSpec {
+    ParamSpec {
+        rounding: Rounding::Truncate,
+        ..categ(index, options, id, label, default)
     }
 }
 
@@ -106,107 +175,73 @@ const fn stepped(
     }
 }
 
-const LIN: Law = Law::IDENTITY;
 
-/// Every parameter, indexed by amSynth's parameter number.
-#[rustfmt::skip]
-pub static PARAMS: [ParamSpec; NUM_PARAMS] = [
-    cont(0, "amp_attack", "Amp Attack", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
-    cont(1, "amp_decay", "Amp Decay", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
-    cont(2, "amp_sustain", "Amp Sustain", 0.0, 1.0, 1.0, LIN, "", false),
-    cont(3, "amp_release", "Amp Release", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
-    categ(4, "osc1_waveform", "Osc 1 Waveform", WAVEFORMS, 2.0),
-    cont(5, "filter_attack", "Filter Attack", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
-    cont(6, "filter_decay", "Filter Decay", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
-    cont(7, "filter_sustain", "Filter Sustain", 0.0, 1.0, 1.0, LIN, "", false),
-    cont(8, "filter_release", "Filter Release", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
-    cont(9, "filter_resonance", "Filter Resonance", 0.0, 0.97, 0.0, Law::ResonanceQ, "Q", true),
-    cont(10, "filter_env_amount", "Filter Env Amount", -16.0, 16.0, 0.0, LIN, "", true),
-    cont(11, "filter_cutoff", "Filter Cutoff", -0.5, 1.5, 1.5, Law::Exp { base: 16.0, offset: 0.0 }, "x", true),
-    cont(12, "osc2_detune", "Osc 2 Detune", -1.0, 1.0, 0.0, Law::Exp { base: 1.25, offset: 0.0 }, "ratio", true),
-    categ(13, "osc2_waveform", "Osc 2 Waveform", WAVEFORMS, 2.0),
-    cont(14, "master_vol", "Master Volume", 0.0, 1.0, 0.67, Law::Power { exponent: 2.0, scale: 1.0, offset: 0.0 }, "gain", true),
-    cont(15, "lfo_freq", "LFO Speed", 0.0, 7.5, 0.0, Law::Power { exponent: 2.0, scale: 1.0, offset: 0.0 }, "Hz", true),
-    categ(16, "lfo_waveform", "LFO Waveform", LFO_WAVEFORMS, 0.0),
-    stepped(17, "osc2_range", "Osc 2 Octave", -3.0, 4.0, "octaves"),
-    cont(18, "osc_mix", "Osc Balance", -1.0, 1.0, 0.0, LIN, "", true),
-    cont(19, "freq_mod_amount", "LFO to Pitch", 0.0, 1.259_921, 0.0, Law::Power { exponent: 3.0, scale: 0.5, offset: 0.0 }, "depth", true),
-    cont(20, "filter_mod_amount", "LFO to Filter", -1.0, 1.0, -1.0, MOD_DEPTH, "depth", true),
-    cont(21, "amp_mod_amount", "LFO to Amp", -1.0, 1.0, -1.0, MOD_DEPTH, "depth", true),
-    cont(22, "osc_mix_mode", "Ring Mod", 0.0, 1.0, 0.0, LIN, "", true),
-    cont(23, "osc1_pulsewidth", "Osc 1 Shape", 0.0, 1.0, 1.0, LIN, "", true),
-    cont(24, "osc2_pulsewidth", "Osc 2 Shape", 0.0, 1.0, 1.0, LIN, "", true),
-    cont(25, "reverb_roomsize", "Reverb Size", 0.0, 1.0, 0.0, Law::Linear { scale: 0.28, offset: 0.7 }, "feedback", true),
-    cont(26, "reverb_damp", "Reverb Damping", 0.0, 1.0, 0.0, Law::Linear { scale: 0.4, offset: 0.0 }, "", true),
-    cont(27, "reverb_wet", "Reverb Amount", 0.0, 1.0, 0.0, LIN, "", true),
-    cont(28, "reverb_width", "Reverb Width", 0.0, 1.0, 1.0, LIN, "", true),
-    cont(29, "distortion_crunch", "Distortion", 0.0, 0.9, 0.0, Law::Linear { scale: -1.0, offset: 1.0 }, "exponent", true),
-    categ(30, "osc2_sync", "Osc 2 Sync", OFF_ON, 0.0),
-    cont(31, "portamento_time", "Portamento Time", 0.0, 1.0, 0.0, LIN, "s", false),
-    categ(32, "keyboard_mode", "Keyboard Mode", KEYBOARD_MODES, 0.0),
-    stepped(33, "osc2_pitch", "Osc 2 Pitch", -12.0, 12.0, "semitones"),
-    categ(34, "filter_type", "Filter Type", FILTER_TYPES, 0.0),
-    categ(35, "filter_slope", "Filter Slope", FILTER_SLOPES, 1.0),
-    categ(36, "freq_mod_osc", "LFO to Pitch Target", FREQ_MOD_DESTS, 0.0),
-    cont(37, "filter_kbd_track", "Filter Key Track", 0.0, 1.0, 1.0, LIN, "", true),
-    cont(38, "filter_vel_sens", "Filter Velocity", 0.0, 1.0, 1.0, LIN, "", true),
-    cont(39, "amp_vel_sens", "Amp Velocity", 0.0, 1.0, 1.0, LIN, "", true),
-    ParamSpec {
+const LINEAR: Law = Law::IDENTITY;
+
+schema! {
+    options {
+        /// Oscillator waveforms. The saw morphs to a triangle with the oscillator's shape.
+        Waveform { Sine = "sine", Pulse = "pulse", Saw = "saw", Noise = "noise", SampleHold = "sample_hold" }
+        LfoWaveform {
+            Sine = "sine", Square = "square", Triangle = "triangle", Noise = "noise",
+            SampleHold = "sample_hold", SawUp = "saw_up", SawDown = "saw_down",
+        }
+        KeyboardMode { Poly = "poly", Mono = "mono", Legato = "legato" }
+        FilterType { LowPass = "lowpass", HighPass = "highpass", BandPass = "bandpass", Notch = "notch", Bypass = "bypass" }
+        FilterSlope { Db12 = "12db", Db24 = "24db" }
+        /// Which oscillators the LFO's pitch modulation reaches.
+        FreqModDest { Both = "osc1_and_2", Osc1 = "osc1", Osc2 = "osc2" }
+        PortamentoMode { Always = "always", Legato = "legato" }
+        OffOn { Off = "off", On = "on" }
+    }
+    params {
+        AmpAttack = cont("amp_attack", "Amp Attack", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
+        AmpDecay = cont("amp_decay", "Amp Decay", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
+        AmpSustain = cont("amp_sustain", "Amp Sustain", 0.0, 1.0, 1.0, LINEAR, "", false),
+        AmpRelease = cont("amp_release", "Amp Release", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
+        Osc1Waveform = categ(Waveform, "osc1_waveform", "Osc 1 Waveform", 2.0),
+        FilterAttack = cont("filter_attack", "Filter Attack", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
+        FilterDecay = cont("filter_decay", "Filter Decay", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
+        FilterSustain = cont("filter_sustain", "Filter Sustain", 0.0, 1.0, 1.0, LINEAR, "", false),
+        FilterRelease = cont("filter_release", "Filter Release", 0.0, 2.5, 0.0, ENV_TIME, "s", false),
+        FilterResonance = cont("filter_resonance", "Filter Resonance", 0.0, 0.97, 0.0, Law::ResonanceQ, "Q", true),
+        FilterEnvAmount = cont("filter_env_amount", "Filter Env Amount", -16.0, 16.0, 0.0, LINEAR, "", true),
+        FilterCutoff = cont("filter_cutoff", "Filter Cutoff", -0.5, 1.5, 1.5, Law::Exp { base: 16.0, offset: 0.0 }, "x", true),
+        Osc2Detune = cont("osc2_detune", "Osc 2 Detune", -1.0, 1.0, 0.0, Law::Exp { base: 1.25, offset: 0.0 }, "ratio", true),
+        Osc2Waveform = categ(Waveform, "osc2_waveform", "Osc 2 Waveform", 2.0),
+        MasterVol = cont("master_vol", "Master Volume", 0.0, 1.0, 0.67, Law::Power { exponent: 2.0, scale: 1.0, offset: 0.0 }, "gain", true),
+        LfoFreq = cont("lfo_freq", "LFO Speed", 0.0, 7.5, 0.0, Law::Power { exponent: 2.0, scale: 1.0, offset: 0.0 }, "Hz", true),
+        LfoWaveform = categ(LfoWaveform, "lfo_waveform", "LFO Waveform", 0.0),
+        Osc2Range = stepped("osc2_range", "Osc 2 Octave", -3.0, 4.0, "octaves"),
+        OscMix = cont("osc_mix", "Osc Balance", -1.0, 1.0, 0.0, LINEAR, "", true),
+        FreqModAmount = cont("freq_mod_amount", "LFO to Pitch", 0.0, 1.259_921, 0.0, Law::Power { exponent: 3.0, scale: 0.5, offset: 0.0 }, "depth", true),
+        FilterModAmount = cont("filter_mod_amount", "LFO to Filter", -1.0, 1.0, -1.0, MOD_DEPTH, "depth", true),
+        AmpModAmount = cont("amp_mod_amount", "LFO to Amp", -1.0, 1.0, -1.0, MOD_DEPTH, "depth", true),
+        OscMixMode = cont("osc_mix_mode", "Ring Mod", 0.0, 1.0, 0.0, LINEAR, "", true),
+        Osc1Pulsewidth = cont("osc1_pulsewidth", "Osc 1 Shape", 0.0, 1.0, 1.0, LINEAR, "", true),
+        Osc2Pulsewidth = cont("osc2_pulsewidth", "Osc 2 Shape", 0.0, 1.0, 1.0, LINEAR, "", true),
+        ReverbRoomsize = cont("reverb_roomsize", "Reverb Size", 0.0, 1.0, 0.0, Law::Linear { scale: 0.28, offset: 0.7 }, "feedback", true),
+        ReverbDamp = cont("reverb_damp", "Reverb Damping", 0.0, 1.0, 0.0, Law::Linear { scale: 0.4, offset: 0.0 }, "", true),
+        ReverbWet = cont("reverb_wet", "Reverb Amount", 0.0, 1.0, 0.0, LINEAR, "", true),
+        ReverbWidth = cont("reverb_width", "Reverb Width", 0.0, 1.0, 1.0, LINEAR, "", true),
+        DistortionCrunch = cont("distortion_crunch", "Distortion", 0.0, 0.9, 0.0, Law::Linear { scale: -1.0, offset: 1.0 }, "exponent", true),
+        Osc2Sync = categ(OffOn, "osc2_sync", "Osc 2 Sync", 0.0),
+        PortamentoTime = cont("portamento_time", "Portamento Time", 0.0, 1.0, 0.0, LINEAR, "s", false),
+        KeyboardMode = categ(KeyboardMode, "keyboard_mode", "Keyboard Mode", 0.0),
+        Osc2Pitch = stepped("osc2_pitch", "Osc 2 Pitch", -12.0, 12.0, "semitones"),
+        FilterType = categ(FilterType, "filter_type", "Filter Type", 0.0),
+        FilterSlope = categ(FilterSlope, "filter_slope", "Filter Slope", 1.0),
+        FreqModOsc = categ(FreqModDest, "freq_mod_osc", "LFO to Pitch Target", 0.0),
+        FilterKbdTrack = cont("filter_kbd_track", "Filter Key Track", 0.0, 1.0, 1.0, LINEAR, "", true),
+        FilterVelSens = cont("filter_vel_sens", "Filter Velocity", 0.0, 1.0, 1.0, LINEAR, "", true),
+        AmpVelSens = cont("amp_vel_sens", "Amp Velocity", 0.0, 1.0, 1.0, LINEAR, "", true),
         // amSynth 1.13.x (Debian's, our fidelity reference) casts this to int: 0.9 is "always".
-        rounding: Rounding::Truncate,
-        ..categ(40, "portamento_mode", "Portamento Mode", PORTAMENTO_MODES, 0.0)
-    },
-];
-
-/// Parameter indices by name, so DSP code reads `values[ParamId::FilterCutoff as usize]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(usize)]
-pub enum ParamId {
-    AmpAttack,
-    AmpDecay,
-    AmpSustain,
-    AmpRelease,
-    Osc1Waveform,
-    FilterAttack,
-    FilterDecay,
-    FilterSustain,
-    FilterRelease,
-    FilterResonance,
-    FilterEnvAmount,
-    FilterCutoff,
-    Osc2Detune,
-    Osc2Waveform,
-    MasterVol,
-    LfoFreq,
-    LfoWaveform,
-    Osc2Range,
-    OscMix,
-    FreqModAmount,
-    FilterModAmount,
-    AmpModAmount,
-    OscMixMode,
-    Osc1Pulsewidth,
-    Osc2Pulsewidth,
-    ReverbRoomsize,
-    ReverbDamp,
-    ReverbWet,
-    ReverbWidth,
-    DistortionCrunch,
-    Osc2Sync,
-    PortamentoTime,
-    KeyboardMode,
-    Osc2Pitch,
-    FilterType,
-    FilterSlope,
-    FreqModOsc,
-    FilterKbdTrack,
-    FilterVelSens,
-    AmpVelSens,
-    PortamentoMode,
+        PortamentoMode = categ_truncated(PortamentoMode, "portamento_mode", "Portamento Mode", 0.0),
+    }
 }
 
 impl ParamId {
-    pub fn spec(self) -> &'static crate::ParamSpec {
+    pub fn spec(self) -> &'static ParamSpec {
         &PARAMS[self as usize]
     }
 }

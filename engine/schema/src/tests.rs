@@ -92,3 +92,58 @@ fn json_lists_every_parameter_and_a_stable_hash() {
     assert_eq!(j["hash"].as_str().unwrap().len(), 16);
     assert_eq!(schema_hash(), schema_hash());
 }
+
+#[test]
+fn every_id_names_its_row_and_the_hash_is_the_models() {
+    let camel = |id: &str| -> String {
+        id.split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    assert_eq!(ParamId::ALL.len(), NUM_PARAMS);
+    for (i, id) in ParamId::ALL.into_iter().enumerate() {
+        assert_eq!(id as usize, i);
+        assert_eq!(id.spec().index, i);
+        assert_eq!(format!("{id:?}"), camel(id.spec().id), "row {i}");
+    }
+    // The shipped models record this hash: the declaration must describe the same table.
+    assert_eq!(schema_hash(), "b2aae11e7136c46e");
+}
+
+#[test]
+fn option_enums_are_the_categorical_rows() {
+    fn check<T: Copy + PartialEq + std::fmt::Debug>(
+        id: ParamId,
+        names: &[&str],
+        all: &[T],
+        from: fn(f32) -> T,
+        value: fn(T) -> f32,
+    ) {
+        assert_eq!(id.spec().options(), Some(names), "{id:?}");
+        for (i, &o) in all.iter().enumerate() {
+            assert_eq!(value(o), i as f32);
+            assert_eq!(from(i as f32), o);
+            assert_eq!(id.spec().option_name(i as f32), Some(names[i]));
+        }
+        assert_eq!(from(-1.0), all[0]);
+        assert_eq!(from(99.0), all[all.len() - 1]);
+        assert_eq!(from(f32::NAN), all[0]);
+    }
+    check(ParamId::Osc1Waveform, Waveform::NAMES, Waveform::ALL, Waveform::from_value, Waveform::value);
+    check(ParamId::Osc2Waveform, Waveform::NAMES, Waveform::ALL, Waveform::from_value, Waveform::value);
+    check(ParamId::LfoWaveform, LfoWaveform::NAMES, LfoWaveform::ALL, LfoWaveform::from_value, LfoWaveform::value);
+    check(ParamId::KeyboardMode, KeyboardMode::NAMES, KeyboardMode::ALL, KeyboardMode::from_value, KeyboardMode::value);
+    check(ParamId::FilterType, FilterType::NAMES, FilterType::ALL, FilterType::from_value, FilterType::value);
+    check(ParamId::FilterSlope, FilterSlope::NAMES, FilterSlope::ALL, FilterSlope::from_value, FilterSlope::value);
+    check(ParamId::FreqModOsc, FreqModDest::NAMES, FreqModDest::ALL, FreqModDest::from_value, FreqModDest::value);
+    check(ParamId::PortamentoMode, PortamentoMode::NAMES, PortamentoMode::ALL, PortamentoMode::from_value, PortamentoMode::value);
+    check(ParamId::Osc2Sync, OffOn::NAMES, OffOn::ALL, OffOn::from_value, OffOn::value);
+    assert_eq!(Waveform::Saw.name(), "saw");
+    let categorical = PARAMS.iter().filter(|p| p.options().is_some()).count();
+    assert_eq!(categorical, 9, "every categorical row is checked above");
+}

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use mlua::{Lua, MultiValue, Table, Value, Variadic};
 use wyrd_engine::Action;
-use wyrd_schema::{Kind, NUM_PARAMS, PARAMS};
+use wyrd_schema::{NUM_PARAMS, PARAMS};
 
 use crate::sources::{PollValue, POLL_NAMES};
 use crate::state::{Repeat, State};
@@ -354,33 +354,40 @@ pub(crate) fn resolve_bank(what: &str, given: &str) -> mlua::Result<PathBuf> {
     })
 }
 
+/// `_wyrd.schema()`: the parameters exactly as `wyrd params --json` exports them (one export
+/// for JSON, Lua and the training code), as Lua tables.
 fn schema_table(lua: &Lua) -> mlua::Result<Table> {
-    let list = lua.create_table()?;
-    for p in PARAMS.iter() {
-        let e = lua.create_table()?;
-        e.set("index", p.index)?;
-        e.set("id", p.id)?;
-        e.set("label", p.label)?;
-        e.set("min", p.min)?;
-        e.set("max", p.max)?;
-        e.set("default", p.default)?;
-        e.set("step", p.step)?;
-        e.set("unit", p.unit)?;
-        let kind = match p.kind {
-            Kind::Continuous => "continuous",
-            Kind::Stepped => "stepped",
-            Kind::Categorical { options } => {
-                e.set(
-                    "options",
-                    lua.create_sequence_from(options.iter().copied())?,
-                )?;
-                "categorical"
-            }
-        };
-        e.set("kind", kind)?;
-        list.raw_push(e)?;
+    match json_to_lua(lua, &wyrd_schema::to_json()["params"])? {
+        Value::Table(t) => Ok(t),
+        _ => Err(bad("the schema export has no parameter list")),
     }
-    Ok(list)
+}
+
+fn json_to_lua(lua: &Lua, v: &serde_json::Value) -> mlua::Result<Value> {
+    use serde_json::Value as J;
+    Ok(match v {
+        J::Null => Value::Nil,
+        J::Bool(b) => Value::Boolean(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        J::String(s) => Value::String(lua.create_string(s)?),
+        J::Array(items) => {
+            let t = lua.create_table()?;
+            for item in items {
+                t.raw_push(json_to_lua(lua, item)?)?;
+            }
+            Value::Table(t)
+        }
+        J::Object(fields) => {
+            let t = lua.create_table()?;
+            for (k, item) in fields {
+                t.raw_set(k.as_str(), json_to_lua(lua, item)?)?;
+            }
+            Value::Table(t)
+        }
+    })
 }
 
 fn misc_api(lua: &Lua, t: &Table) -> mlua::Result<()> {

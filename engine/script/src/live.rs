@@ -129,7 +129,11 @@ fn playhead(controller: &Controller) -> u64 {
 
 /// The playhead to a fraction of a frame, and the wall-clock time it belongs to.
 fn playhead_now(controller: &Controller) -> (f64, f64) {
-    let frame = controller.stats().clock.read().frame_at_f(monotonic_nanos());
+    let frame = controller
+        .stats()
+        .clock
+        .read()
+        .frame_at_f(monotonic_nanos());
     let unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())

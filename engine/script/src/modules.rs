@@ -6,77 +6,23 @@ use std::path::{Path, PathBuf};
 
 use mlua::{Lua, Value};
 
-/// wyrd's Lua libraries: (module name, path under `lib/`, source).
-const LIBRARY: &[(&str, &str, &str)] = &[
-    ("util", "util.lua", include_str!("../../../lib/util.lua")),
-    (
-        "musicutil",
-        "musicutil.lua",
-        include_str!("../../../lib/musicutil.lua"),
-    ),
-    ("lfo", "lfo.lua", include_str!("../../../lib/lfo.lua")),
-    ("env", "env.lua", include_str!("../../../lib/env.lua")),
-    (
-        "controlspec",
-        "core/controlspec.lua",
-        include_str!("../../../lib/core/controlspec.lua"),
-    ),
-    (
-        "paramset",
-        "core/paramset.lua",
-        include_str!("../../../lib/core/paramset.lua"),
-    ),
-    (
-        "clock",
-        "core/clock.lua",
-        include_str!("../../../lib/core/clock.lua"),
-    ),
-    (
-        "metro",
-        "core/metro.lua",
-        include_str!("../../../lib/core/metro.lua"),
-    ),
-    (
-        "poll",
-        "core/poll.lua",
-        include_str!("../../../lib/core/poll.lua"),
-    ),
-    (
-        "engine",
-        "core/engine.lua",
-        include_str!("../../../lib/core/engine.lua"),
-    ),
-    (
-        "osc",
-        "core/osc.lua",
-        include_str!("../../../lib/core/osc.lua"),
-    ),
-    (
-        "model",
-        "core/model.lua",
-        include_str!("../../../lib/core/model.lua"),
-    ),
-    (
-        "latent",
-        "core/latent.lua",
-        include_str!("../../../lib/core/latent.lua"),
-    ),
-    (
-        "resynth",
-        "core/resynth.lua",
-        include_str!("../../../lib/core/resynth.lua"),
-    ),
-    (
-        "startup",
-        "core/startup.lua",
-        include_str!("../../../lib/core/startup.lua"),
-    ),
-];
+// LIBRARY: every `.lua` file under `lib/`, listed by build.rs.
+include!(concat!(env!("OUT_DIR"), "/library.rs"));
 
 /// A library module's source and the chunk name its errors cite (`lib/core/clock.lua:12`).
+/// A module is named by its path under `lib/` without `.lua` (`core/params/number`);
+/// `core/*.lua` also answers to its bare name (`clock`), as on norns, and a `core/` prefix
+/// on a top-level library is ignored (`core/util`).
 pub fn library_source(name: &str) -> Option<(String, String)> {
-    let name = name.strip_prefix("core/").unwrap_or(name);
-    let &(_, rel, builtin) = LIBRARY.iter().find(|(n, _, _)| *n == name)?;
+    let short = name.strip_prefix("core/").unwrap_or(name);
+    let mut wanted = vec![format!("{name}.lua")];
+    if !name.contains('/') {
+        wanted.push(format!("core/{name}.lua"));
+    }
+    wanted.push(format!("{short}.lua"));
+    let &(rel, builtin) = wanted
+        .iter()
+        .find_map(|w| LIBRARY.iter().find(|(r, _)| *r == w.as_str()))?;
     if let Some(dir) = std::env::var_os("WYRD_LIB") {
         let path = Path::new(&dir).join(rel);
         if let Ok(text) = std::fs::read_to_string(&path) {
@@ -127,4 +73,30 @@ pub fn include_candidates(script_dir: &Path, file: &str) -> Vec<PathBuf> {
 fn lua_path(p: &Path) -> String {
     // `;` and `?` are special in package.path; a folder containing them cannot be searched.
     p.display().to_string().replace([';', '?'], "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::library_source;
+
+    fn chunk(name: &str) -> Option<String> {
+        library_source(name).map(|(_, chunk)| chunk)
+    }
+
+    #[test]
+    fn modules_resolve_by_path_and_by_norns_short_name() {
+        assert_eq!(chunk("util").as_deref(), Some("@lib/util.lua"));
+        assert_eq!(chunk("paramset").as_deref(), Some("@lib/core/paramset.lua"));
+        assert_eq!(
+            chunk("core/paramset").as_deref(),
+            Some("@lib/core/paramset.lua")
+        );
+        assert_eq!(chunk("core/util").as_deref(), Some("@lib/util.lua"));
+        assert_eq!(
+            chunk("core/params/number").as_deref(),
+            Some("@lib/core/params/number.lua")
+        );
+        assert_eq!(chunk("params/number"), None);
+        assert_eq!(chunk("nope"), None);
+    }
 }

@@ -111,8 +111,7 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
     rc.models = Some(ModelHostRef(Arc::clone(&host)));
     let listener = match &spec.input {
         Some(_) => Some(
-            Listener::new(sr, Arc::clone(&host))
-                .map_err(|e| ScriptError(format!("input: {e}")))?,
+            Listener::new(sr, Arc::clone(&host)).map_err(|e| ScriptError(format!("input: {e}")))?,
         ),
         None => None,
     };

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use common::*;
 use rosc::{OscPacket, OscType};
 use wyrd_engine::EngineConfig;
-use wyrd_testrig::{median_pitch, spectral_change, TempDir};
 use wyrd_render::{render_notes, NoteRender, Stereo};
 use wyrd_schema::{Patch, NUM_PARAMS};
 use wyrd_script::models_api::NO_MAPPER;
 use wyrd_script::osc::{OscConfig, Outcome};
 use wyrd_script::render::{render_script, RenderReport, ScriptRender};
 use wyrd_script::{Budget, OscArg, RuntimeConfig};
+use wyrd_testrig::{median_pitch, spectral_change, TempDir};
 
 type Rig = OscRig;
 
@@ -56,22 +56,7 @@ impl OscRig {
     }
 
     fn render_to(&mut self, frame: usize) {
-        while self.out.len() < frame {
-            let pos = self.out.len() as u64;
-            self.runtime.run_due(pos);
-            let next = self
-                .runtime
-                .next_due()
-                .unwrap_or(u64::MAX)
-                .min(pos + 1024)
-                .min(frame as u64)
-                .max(pos + 1);
-            let n = (next - pos) as usize;
-            let (mut l, mut r) = (vec![0.0; n], vec![0.0; n]);
-            self.engine.process(std::iter::empty(), &mut l, &mut r);
-            self.controller.collect_garbage();
-            self.out.extend_from_slice(&l);
-        }
+        self.render_periods(frame, 1024, 0);
     }
 }
 

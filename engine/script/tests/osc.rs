@@ -59,15 +59,7 @@ impl OscRig {
 
     /// Renders up to `frame` in 64-frame periods, running due bundles ahead as live does.
     fn render_to(&mut self, frame: usize) {
-        while self.out.len() < frame {
-            let horizon = self.clock().horizon;
-            self.osc.run_due(&mut self.runtime, horizon);
-            let n = 64.min(frame - self.out.len());
-            let (mut l, mut r) = (vec![0.0; n], vec![0.0; n]);
-            self.engine.process(std::iter::empty(), &mut l, &mut r);
-            self.controller.collect_garbage();
-            self.out.extend_from_slice(&l);
-        }
+        self.render_periods(frame, 64, 960);
     }
 
     fn patch(&mut self, id: &str) -> f64 {
@@ -415,7 +407,7 @@ fn a_fader_flood_cannot_crowd_out_a_note() {
     // Shed means not applied: the script's param kept its value.
     assert_eq!(r.lua("params:get('mode')"), "1");
     r.send("/note_on", vec![OscArg::Int(69), OscArg::Int(127)]);
-    assert_eq!(r.controller.stats().snapshot().dropped_commands, 0);
+    assert_eq!(r.controller().stats().snapshot().dropped_commands, 0);
     r.render_to(4800);
     assert!(r.out.iter().any(|&s| s.abs() > 0.1), "the note was lost");
 }

@@ -18,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use rosc::{
     OscArray, OscBundle, OscColor, OscMessage, OscMidiMessage, OscPacket, OscTime, OscType,
 };
-use wyrd_engine::{Controller, Engine, EngineConfig};
+use wyrd_engine::{EngineConfig, Offline};
 use wyrd_schema::{find, Patch, PARAMS};
 use wyrd_script::osc::message::MAX_NESTING;
 use wyrd_script::osc::timetag::{ntp_to_unix, unix_to_ntp};
@@ -103,8 +103,7 @@ struct World {
     /// The script's folder (and the banks), removed on drop.
     _script: Script,
     banks: [String; 2],
-    engine: Engine,
-    controller: Controller,
+    offline: Offline,
     runtime: Runtime,
     /// The next frame the engine renders.
     frame: u64,
@@ -158,14 +157,13 @@ impl World {
         rc.seed = Some(7);
         rc.patch = *patch.values();
         rc.data_root = Some(script.dir.path().join("data"));
-        let (mut runtime, mut engine, controller) = hand_driven(ec, rc);
-        engine.seed_noise(7);
+        let (mut runtime, mut offline) = hand_driven(ec, rc);
+        offline.engine_mut().seed_noise(7);
         runtime.load(&script.file, at(0)).unwrap();
         World {
             _script: script,
             banks,
-            engine,
-            controller,
+            offline,
             runtime,
             frame: 0,
             peak: 0.0,
@@ -196,8 +194,9 @@ impl World {
     fn render(&mut self, n: usize, context: &dyn Fn() -> String) {
         let mut l = vec![0.0f32; n];
         let mut r = vec![0.0f32; n];
-        self.engine.process(std::iter::empty(), &mut l, &mut r);
-        self.controller.collect_garbage();
+        self.offline
+            .render(&mut (), &mut l, &mut r)
+            .expect("no input to fail");
         for (i, x) in l.iter().chain(&r).enumerate() {
             assert!(
                 x.is_finite() && x.abs() <= PEAK,
@@ -1284,7 +1283,7 @@ fn change_frames(
         let f = w.frame;
         w.render(1, &|| "a bundle".into());
         for (k, &i) in index.iter().enumerate() {
-            if seen[k].is_none() && w.engine.param(i) == targets[k] {
+            if seen[k].is_none() && w.offline.engine().param(i) == targets[k] {
                 seen[k] = Some(f);
             }
         }
@@ -1309,7 +1308,7 @@ fn an_immediate_bundle_lands_on_one_frame_a_timetagged_one_on_its_own() {
     let mut d = Dispatcher::new(w.config(), Arc::clone(&stats), SR);
     for (id, v) in TRIO.iter().zip(TRIO_VALUES) {
         assert_ne!(
-            w.engine.param(find(id).unwrap().index),
+            w.offline.engine().param(find(id).unwrap().index),
             v,
             "{id} already {v}"
         );

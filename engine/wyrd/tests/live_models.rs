@@ -13,9 +13,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rig::{rms, wait_for, Rig, SR};
-use wyrd_testrig::{spectral_change, Job, TempDir};
 use wyrd_script::osc::{decode, encode};
 use wyrd_script::OscArg;
+use wyrd_testrig::{spectral_change, Job, TempDir};
 
 fn example(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -16,9 +16,9 @@ use rig::{
     wait_for, xruns, Rig, SR,
 };
 use serde_json::{json, Value};
-use wyrd_testrig::{Job, TempDir};
 use wyrd_script::osc::{decode, encode};
 use wyrd_script::OscArg;
+use wyrd_testrig::{Job, TempDir};
 
 /// The python-osc client's interpreter: `WYRD_PYOSC_PYTHON`, else setup.sh's venv.
 fn python() -> PathBuf {

@@ -8,9 +8,9 @@ mod test_split;
 
 use test_split::{mean_patch_baseline, test_presets};
 use wyrd_analysis::distance::mel_lsd;
-use wyrd_testrig::median_pitch;
 use wyrd_render::{read_wav, render_notes, write_wav, NoteRender, Stereo};
 use wyrd_schema::{defaults, find, Patch};
+use wyrd_testrig::median_pitch;
 
 const SR: u32 = 48_000;
 

@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -128,3 +131,33 @@ def test_committed_splits_if_present():
     for name, keys in s.items():
         assert all(split_of_key(k) == name for k in keys), name
     assert sum(map(len, s.values())) == 3303
+
+
+def _wyrd(*args) -> dict:
+    wyrd = os.environ.get("WYRD_BIN")
+    if not wyrd:
+        pytest.skip("needs WYRD_BIN (./test.sh sets it)")
+    return json.loads(subprocess.run([wyrd, *args], capture_output=True, text=True, check=True).stdout)
+
+
+def test_laws_match_the_rust_schema_on_a_grid(enc):
+    """The training code's laws, ranges and steps (read from the schema) give what wyrd's own
+    give, on 301 values across and past every parameter's range."""
+    grid = _wyrd("params", "--grid", "301")
+    assert grid["hash"] == enc.hash
+    assert [g["id"] for g in grid["params"]] == [p.id for p in enc.params]
+    for g in grid["params"]:
+        q = enc.by_id[g["id"]]
+        values = np.array(g["values"], np.float64).astype(np.float32)
+        sanitized = q.sanitize(values)
+        np.testing.assert_array_equal(sanitized, np.array(g["sanitized"], np.float32), err_msg=q.id)
+        np.testing.assert_allclose(q.normalize(sanitized), g["normalized"], rtol=0, atol=1e-15, err_msg=q.id)
+        np.testing.assert_allclose(q.to_physical(sanitized), g["physical"], rtol=1e-12, atol=1e-15, err_msg=q.id)
+        denorm = q.denormalize(np.array(g["positions"], np.float64))
+        np.testing.assert_array_equal(denorm, np.array(g["denormalized"], np.float32), err_msg=q.id)
+
+
+def test_the_committed_schema_is_wyrds():
+    """tests/schema.json (used when WYRD_BIN is not set) is what `wyrd params --json` prints."""
+    with open(Path(__file__).resolve().parent / "schema.json") as f:
+        assert json.load(f) == _wyrd("params", "--json")

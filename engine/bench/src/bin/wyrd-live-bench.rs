@@ -11,8 +11,8 @@ use clap::Parser;
 use wyrd_bench::patch::{sc_notes, sc_patch};
 use wyrd_engine::EngineConfig;
 use wyrd_jack::{JackDriver, JackOptions};
-use wyrd_testrig::{Capturer, JackServer, Job, MidiEvent, TempDir};
 use wyrd_schema::Patch;
+use wyrd_testrig::{Capturer, JackServer, Job, MidiEvent, TempDir};
 
 #[derive(Parser)]
 struct Args {

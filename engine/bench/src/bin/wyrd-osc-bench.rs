@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use jack::{AudioIn, Client, ClientOptions, Control, Port, ProcessScope};
-use wyrd_testrig::{onset_delay, sine_patch, ChildGuard, JackServer, TempDir};
 use wyrd_script::osc::{decode, encode};
 use wyrd_script::OscArg;
+use wyrd_testrig::{onset_delay, sine_patch, ChildGuard, JackServer, TempDir};
 
 #[derive(Parser)]
 struct Args {

@@ -19,10 +19,10 @@ use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
 use wyrd_engine::thread_cpu_nanos;
 use wyrd_engine::{At, EngineConfig};
 use wyrd_jack::{JackDriver, JackOptions};
-use wyrd_testrig::{Capturer, JackServer, Job, TempDir};
 use wyrd_models::instrument::{load, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
 use wyrd_render::{render_notes, NoteRender};
 use wyrd_schema::{defaults, find, Patch};
+use wyrd_testrig::{Capturer, JackServer, Job, TempDir};
 
 #[derive(Parser)]
 struct Args {

@@ -16,13 +16,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Parser;
-use wyrd_engine::{Engine, EngineConfig};
+use wyrd_engine::{EngineConfig, Offline};
 use wyrd_jack::{JackDriver, JackOptions};
-use wyrd_testrig::{onsets, Capturer, JackServer, Job, TempDir};
 use wyrd_schema::{find, Patch};
 use wyrd_script::live::{ask, LuaConfig, ScriptHost};
 use wyrd_script::osc::{Message, Packet, When};
+use wyrd_script::timeline::ScriptTimeline;
 use wyrd_script::{Event, Now, OscArg, Runtime, RuntimeConfig, Silence};
+use wyrd_testrig::{onsets, Capturer, JackServer, Job, TempDir};
 
 #[derive(Parser)]
 struct Args {
@@ -156,7 +157,8 @@ fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {
     )?;
     let mut ec = EngineConfig::new(SR);
     ec.queue_capacity = 1 << 20;
-    let (mut engine, controller) = Engine::new(ec);
+    let mut offline = Offline::new(ec);
+    let controller = offline.controller().clone();
     let mut lua = LuaConfig::new(RuntimeConfig::new(SR));
     lua.repl_port = None;
     lua.watch = false;
@@ -184,7 +186,7 @@ fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {
         if i % 4096 == 0 {
             // The audio side keeps draining, as the JACK callback would.
             let (mut l, mut r) = (vec![0.0; 64], vec![0.0; 64]);
-            engine.process(std::iter::empty(), &mut l, &mut r);
+            offline.render(&mut (), &mut l, &mut r).ok();
         }
     }
     let got = ask(&tx, "got".into()).context("script")?;
@@ -202,7 +204,8 @@ fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {
         "clocks",
         "function init() for c = 1, 100 do clock.run(function() while true do clock.sleep(0.001) engine.osc2_detune(c / 200) end end) end end",
     )?;
-    let (mut engine, controller) = Engine::new(ec_big());
+    let mut offline = Offline::new(ec_big());
+    let controller = offline.controller().clone();
     let mut rt = Runtime::new(
         controller.clone(),
         Arc::new(Silence { n_mfcc: 20 }),
@@ -217,16 +220,15 @@ fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {
     rt.load(&clocks, at(0))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let started = Instant::now();
-    let mut wakes = 0;
-    let mut frame = 0;
+    let mut timeline = ScriptTimeline::new(&mut rt);
+    let (mut l, mut r) = (vec![0.0; 480], vec![0.0; 480]);
     while started.elapsed() < Duration::from_secs(2) {
-        frame += 480;
-        wakes += rt.run_due(frame);
-        // Rendering drains the commands, as the audio thread would.
-        let (mut l, mut r) = (vec![0.0; 480], vec![0.0; 480]);
-        engine.process(std::iter::empty(), &mut l, &mut r);
-        controller.collect_garbage();
+        // The offline driver runs each wake-up at its frame and renders in between.
+        offline
+            .render(&mut timeline, &mut l, &mut r)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
+    let wakes = timeline.callbacks;
     let took = started.elapsed().as_secs_f64();
     println!(
         "clock wake-ups + engine command: {wakes} in {took:.3} s = {:.0} wake-ups/s",

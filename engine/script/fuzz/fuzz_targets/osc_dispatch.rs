@@ -1,5 +1,5 @@
 //! One datagram per input: `decode`, then every group through the dispatcher into a loaded
-//! script (its `osc.event` and the built-in paths) on an offline engine, then everything the
+//! script (its `osc.event` and the built-in paths) on the offline driver, then everything the
 //! datagram left waiting, then a block of audio.
 //!
 //! Checks: nothing panics or overflows; decoded arrays never nest past `MAX_NESTING`; every
@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use wyrd_engine::{Controller, Engine, EngineConfig};
+use wyrd_engine::{EngineConfig, Offline};
 use wyrd_script::osc::message::MAX_NESTING;
 use wyrd_script::osc::{decode, Clock, Dispatcher, OscConfig, OscStats, Outcome};
 use wyrd_script::{Budget, Now, OscArg, Runtime, RuntimeConfig, Silence};
@@ -63,8 +63,7 @@ end
 "#;
 
 struct World {
-    engine: Engine,
-    controller: Controller,
+    offline: Offline,
     runtime: Runtime,
     frame: u64,
     stats: Arc<OscStats>,
@@ -81,14 +80,15 @@ impl World {
         let mut ec = EngineConfig::new(SR);
         ec.queue_capacity = 1 << 14;
         ec.schedule_capacity = 1 << 14;
-        let (mut engine, controller) = Engine::new(ec);
-        engine.seed_noise(1);
+        let mut offline = Offline::new(ec);
+        offline.engine_mut().seed_noise(1);
+        let controller = offline.controller().clone();
         let mut rc = RuntimeConfig::new(SR);
         rc.budget = Budget::Instructions(200_000);
         rc.seed = Some(1);
         rc.data_root = Some(dir.join("data"));
         let mut runtime =
-            Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
+            Runtime::new(controller, Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
         runtime
             .load(
                 &file,
@@ -100,8 +100,7 @@ impl World {
             )
             .unwrap();
         World {
-            engine,
-            controller,
+            offline,
             runtime,
             frame: 0,
             stats: Arc::new(OscStats::default()),
@@ -159,8 +158,9 @@ impl World {
         }
         let mut l = [0.0f32; BLOCK];
         let mut r = [0.0f32; BLOCK];
-        self.engine.process(std::iter::empty(), &mut l, &mut r);
-        self.controller.collect_garbage();
+        self.offline
+            .render(&mut (), &mut l, &mut r)
+            .expect("no input to fail");
         for x in l.iter().chain(&r) {
             assert!(x.is_finite() && x.abs() <= 1.0, "sample {x}");
         }

@@ -6,15 +6,16 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use wyrd_engine::{Controller, Engine, EngineConfig};
-#[allow(unused_imports)] // not every test file measures onsets
-pub use wyrd_testrig::onsets;
-use wyrd_testrig::TempDir;
+use wyrd_engine::{Controller, EngineConfig, Offline};
 use wyrd_render::Stereo;
 use wyrd_schema::{find, Patch};
 use wyrd_script::osc::{Clock, Dispatcher, Message, OscConfig, OscStats, Outcome, Packet, When};
 use wyrd_script::render::{render_script, RenderReport, ScriptRender};
+use wyrd_script::timeline::ScriptTimeline;
 use wyrd_script::{Budget, Now, OscArg, Runtime, RuntimeConfig, Silence};
+#[allow(unused_imports)] // not every test file measures onsets
+pub use wyrd_testrig::onsets;
+use wyrd_testrig::TempDir;
 
 pub const SR: u32 = 48_000;
 
@@ -87,8 +88,7 @@ pub fn render(file: &Path, seconds: f64, patch: Patch) -> (Stereo, RenderReport)
 /// A runtime driven by hand (no audio): for timing and lifecycle checks.
 pub struct Bench {
     pub runtime: Runtime,
-    pub engine: Engine,
-    pub controller: Controller,
+    pub offline: Offline,
 }
 
 impl Bench {
@@ -98,12 +98,8 @@ impl Bench {
         let mut rc = RuntimeConfig::new(SR);
         rc.budget = Budget::Instructions(5_000_000);
         rc.seed = Some(1);
-        let (runtime, engine, controller) = hand_driven(ec, rc);
-        Bench {
-            runtime,
-            engine,
-            controller,
-        }
+        let (runtime, offline) = hand_driven(ec, rc);
+        Bench { runtime, offline }
     }
 
     pub fn load(&mut self, file: &Path) -> Result<(), String> {
@@ -120,15 +116,17 @@ impl Bench {
     /// Runs every timer up to `frame` (the engine is not rendered; commands are drained).
     pub fn run_to(&mut self, frame: u64) {
         self.runtime.run_due(frame);
-        self.controller.collect_garbage();
+        self.offline.controller().collect_garbage();
     }
 }
 
-/// An engine and a runtime on it with no audio input, for tests that drive both by hand.
-pub fn hand_driven(ec: EngineConfig, rc: RuntimeConfig) -> (Runtime, Engine, Controller) {
-    let (engine, controller) = Engine::new(ec);
-    let runtime = Runtime::new(controller.clone(), Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
-    (runtime, engine, controller)
+/// An engine on the offline driver and a runtime on it with no audio input, for tests that
+/// drive both by hand.
+pub fn hand_driven(ec: EngineConfig, rc: RuntimeConfig) -> (Runtime, Offline) {
+    let offline = Offline::new(ec);
+    let controller = offline.controller().clone();
+    let runtime = Runtime::new(controller, Arc::new(Silence { n_mfcc: 20 }), rc).unwrap();
+    (runtime, offline)
 }
 
 /// The Unix time of frame 0 for [`OscRig`]'s clock.
@@ -150,8 +148,7 @@ pub fn msg(path: &str, args: Vec<OscArg>) -> Message {
 /// OSC and model tests each render it their own way into `out`.
 pub struct OscRig {
     pub runtime: Runtime,
-    pub engine: Engine,
-    pub controller: Controller,
+    pub offline: Offline,
     pub osc: Dispatcher,
     pub stats: Arc<OscStats>,
     pub out: Vec<f32>,
@@ -165,13 +162,12 @@ impl OscRig {
         config: OscConfig,
         script: Script,
     ) -> Result<OscRig, String> {
-        let (mut runtime, engine, controller) = hand_driven(ec, rc);
+        let (mut runtime, offline) = hand_driven(ec, rc);
         runtime.load(&script.file, at(0)).map_err(|e| e.0)?;
         let stats = Arc::new(OscStats::default());
         Ok(OscRig {
             runtime,
-            engine,
-            controller,
+            offline,
             osc: Dispatcher::new(config, Arc::clone(&stats), SR),
             stats,
             out: vec![],
@@ -206,6 +202,25 @@ impl OscRig {
 
     pub fn send(&mut self, path: &str, args: Vec<OscArg>) -> Vec<Outcome> {
         self.send_from(lo(), vec![msg(path, args)], When::Now)
+    }
+
+    pub fn controller(&self) -> &Controller {
+        self.offline.controller()
+    }
+
+    /// Renders up to `frame` on the offline driver in `period`-frame periods, with the script's
+    /// timers and waiting bundles run `ahead` frames early, as the Lua thread does live.
+    pub fn render_periods(&mut self, frame: usize, period: usize, ahead: u64) {
+        while self.out.len() < frame {
+            let n = period.min(frame - self.out.len());
+            let (mut l, mut r) = (vec![0.0; n], vec![0.0; n]);
+            let mut timeline =
+                ScriptTimeline::new(&mut self.runtime).with_osc(&mut self.osc, ahead);
+            self.offline
+                .render(&mut timeline, &mut l, &mut r)
+                .expect("no input to fail");
+            self.out.extend_from_slice(&l);
+        }
     }
 }
 

@@ -10,10 +10,10 @@ use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use wyrd_schema::{find, Patch};
 use wyrd_testrig::{
     median_pitch, onset_delay, sine_patch, Capturer, ChildGuard, JackServer, Job, TempDir,
 };
-use wyrd_schema::{find, Patch};
 
 pub const SR: u32 = 48_000;
 pub const PERIOD: u32 = 64;
