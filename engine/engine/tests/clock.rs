@@ -8,7 +8,11 @@ use wyrd_engine::Clock;
 
 /// What the writer publishes for step `k`: three values that only match when read together.
 fn published(k: u64) -> (u64, u64, u32) {
-    (k * 64, k.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1, 44_100 + (k % 7) as u32)
+    (
+        k * 64,
+        k.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1,
+        44_100 + (k % 7) as u32,
+    )
 }
 
 #[test]
@@ -25,7 +29,11 @@ fn readers_never_see_a_torn_reading() {
                     let k = r.frame / 64;
                     assert_eq!(
                         (r.frame, r.nanos, r.sample_rate),
-                        if k == 0 && r.nanos == 0 { (0, 0, 0) } else { published(k) },
+                        if k == 0 && r.nanos == 0 {
+                            (0, 0, 0)
+                        } else {
+                            published(k)
+                        },
                         "a torn reading"
                     );
                     assert!(r.frame >= last, "the clock went back");

@@ -36,7 +36,13 @@ fn a_reverb_tail_has_no_subnormal_sample() {
     let mut offline = Offline::new(cfg);
     let controller = offline.controller().clone();
     let events = vec![
-        (0, Action::NoteOn { note: 60, velocity: 100 }),
+        (
+            0,
+            Action::NoteOn {
+                note: 60,
+                velocity: 100,
+            },
+        ),
         (HOLD, Action::NoteOff { note: 60 }),
     ];
     let mut score = Score::new(&controller, events);

@@ -16,7 +16,6 @@ pub use table::{
 
 use serde::Serialize;
 
-
 /// How a parameter's values are spaced.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "type")]

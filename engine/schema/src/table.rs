@@ -175,7 +175,6 @@ const fn stepped(
     }
 }
 
-
 const LINEAR: Law = Law::IDENTITY;
 
 schema! {

@@ -134,15 +134,69 @@ fn option_enums_are_the_categorical_rows() {
         assert_eq!(from(99.0), all[all.len() - 1]);
         assert_eq!(from(f32::NAN), all[0]);
     }
-    check(ParamId::Osc1Waveform, Waveform::NAMES, Waveform::ALL, Waveform::from_value, Waveform::value);
-    check(ParamId::Osc2Waveform, Waveform::NAMES, Waveform::ALL, Waveform::from_value, Waveform::value);
-    check(ParamId::LfoWaveform, LfoWaveform::NAMES, LfoWaveform::ALL, LfoWaveform::from_value, LfoWaveform::value);
-    check(ParamId::KeyboardMode, KeyboardMode::NAMES, KeyboardMode::ALL, KeyboardMode::from_value, KeyboardMode::value);
-    check(ParamId::FilterType, FilterType::NAMES, FilterType::ALL, FilterType::from_value, FilterType::value);
-    check(ParamId::FilterSlope, FilterSlope::NAMES, FilterSlope::ALL, FilterSlope::from_value, FilterSlope::value);
-    check(ParamId::FreqModOsc, FreqModDest::NAMES, FreqModDest::ALL, FreqModDest::from_value, FreqModDest::value);
-    check(ParamId::PortamentoMode, PortamentoMode::NAMES, PortamentoMode::ALL, PortamentoMode::from_value, PortamentoMode::value);
-    check(ParamId::Osc2Sync, OffOn::NAMES, OffOn::ALL, OffOn::from_value, OffOn::value);
+    check(
+        ParamId::Osc1Waveform,
+        Waveform::NAMES,
+        Waveform::ALL,
+        Waveform::from_value,
+        Waveform::value,
+    );
+    check(
+        ParamId::Osc2Waveform,
+        Waveform::NAMES,
+        Waveform::ALL,
+        Waveform::from_value,
+        Waveform::value,
+    );
+    check(
+        ParamId::LfoWaveform,
+        LfoWaveform::NAMES,
+        LfoWaveform::ALL,
+        LfoWaveform::from_value,
+        LfoWaveform::value,
+    );
+    check(
+        ParamId::KeyboardMode,
+        KeyboardMode::NAMES,
+        KeyboardMode::ALL,
+        KeyboardMode::from_value,
+        KeyboardMode::value,
+    );
+    check(
+        ParamId::FilterType,
+        FilterType::NAMES,
+        FilterType::ALL,
+        FilterType::from_value,
+        FilterType::value,
+    );
+    check(
+        ParamId::FilterSlope,
+        FilterSlope::NAMES,
+        FilterSlope::ALL,
+        FilterSlope::from_value,
+        FilterSlope::value,
+    );
+    check(
+        ParamId::FreqModOsc,
+        FreqModDest::NAMES,
+        FreqModDest::ALL,
+        FreqModDest::from_value,
+        FreqModDest::value,
+    );
+    check(
+        ParamId::PortamentoMode,
+        PortamentoMode::NAMES,
+        PortamentoMode::ALL,
+        PortamentoMode::from_value,
+        PortamentoMode::value,
+    );
+    check(
+        ParamId::Osc2Sync,
+        OffOn::NAMES,
+        OffOn::ALL,
+        OffOn::from_value,
+        OffOn::value,
+    );
     assert_eq!(Waveform::Saw.name(), "saw");
     let categorical = PARAMS.iter().filter(|p| p.options().is_some()).count();
     assert_eq!(categorical, 9, "every categorical row is checked above");

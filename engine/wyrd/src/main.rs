@@ -4,6 +4,12 @@ mod cmd;
 
 use clap::{Parser, Subcommand};
 
+/// Debug builds abort on any allocation inside the audio period (the process wrapper runs it
+/// inside `assert_no_alloc`); release builds use the system allocator unguarded.
+#[cfg(debug_assertions)]
+#[global_allocator]
+static ALLOC: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
+
 #[derive(Parser)]
 #[command(
     name = "wyrd",

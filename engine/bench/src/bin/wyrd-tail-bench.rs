@@ -30,7 +30,11 @@ struct Args {
 
 fn idle_tail() -> Synth {
     let mut patch = Patch::default();
-    for (id, v) in [("osc1_waveform", 2.0), ("reverb_wet", 0.5), ("reverb_roomsize", 0.0)] {
+    for (id, v) in [
+        ("osc1_waveform", 2.0),
+        ("reverb_wet", 0.5),
+        ("reverb_roomsize", 0.0),
+    ] {
         patch.set(find(id).expect("a schema id").index, v);
     }
     let mut synth = Synth::new(SR as f32, 16);
@@ -64,7 +68,9 @@ fn run(synth: &mut Synth, periods: usize, flush: bool) -> (f64, usize) {
 
 fn main() {
     let args = Args::parse();
-    let periods = (args.seconds * f64::from(SR) / PERIOD as f64).round().max(1.0) as usize;
+    let periods = (args.seconds * f64::from(SR) / PERIOD as f64)
+        .round()
+        .max(1.0) as usize;
     let (mut ieee, mut flushed) = (idle_tail(), idle_tail());
     let (mut best_ieee, mut best_flushed) = (f64::MAX, f64::MAX);
     let (mut sub_ieee, mut sub_flushed) = (0, 0);
@@ -76,7 +82,10 @@ fn main() {
         best_flushed = best_flushed.min(t);
         sub_flushed += s;
     }
-    println!("idle reverb tail, 16-voice synth, 64-frame periods, best of {}:", args.rounds);
+    println!(
+        "idle reverb tail, 16-voice synth, 64-frame periods, best of {}:",
+        args.rounds
+    );
     println!("  IEEE (no wrapper):     {best_ieee:.3} ms CPU per audio second, {sub_ieee} subnormal samples out");
     println!("  process_wrapper (FTZ): {best_flushed:.3} ms CPU per audio second, {sub_flushed} subnormal samples out");
     println!("  ratio flushed / IEEE:  {:.2}", best_flushed / best_ieee);
