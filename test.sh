@@ -14,7 +14,19 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set -o pipefail
 status=0
-cargo test --workspace --release 2>&1 | tee "$log" || status=$?
+# Layering: the engine, the models and the script host build without JACK (only the drivers and
+# the test rig link it).
+jack_users=""
+for crate in wyrd-engine wyrd-models wyrd-script; do
+    cargo tree -q -p "$crate" -e normal,build,dev | grep -q ' jack v' && jack_users="$jack_users $crate"
+done
+if [ -z "$jack_users" ]; then
+    echo "1 passed: layering (wyrd-engine, wyrd-models and wyrd-script without jack)" | tee "$log"
+else
+    echo "1 failed: layering (jack reaches$jack_users; see cargo tree -i jack)" | tee "$log"
+    status=1
+fi
+cargo test --workspace --release 2>&1 | tee -a "$log" || status=$?
 # The training code: a tiny dataset rendered by this wyrd, a few steps, export, ONNX Runtime.
 WYRD_BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/wyrd data/train-venv/bin/python -m pytest -q models/train/tests 2>&1 | tee -a "$log" || status=$?
 # The OSC fuzz target (libFuzzer with AddressSanitizer over decode + dispatch + an engine block)

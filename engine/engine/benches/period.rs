@@ -1,4 +1,5 @@
-//! The engine's cost per JACK period of 64 frames with 1, 8, 16 and 32 held voices (the
+//! The cost of one 64-frame period as both drivers run it (`AudioThread::period`: clock, input
+//! ring, engine, stats, inside the process wrapper) with 1, 8, 16 and 32 held voices (the
 //! scsynth-comparison patch with every block on: the "full voice"). At 48 kHz a 64-frame
 //! period lasts 1333 µs, so µs per iteration / 1333 is the DSP load share wyrd adds.
 //!
@@ -6,7 +7,7 @@
 //! the latency measured too: `cargo run --release -p wyrd-bench --bin wyrd-live-bench`.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use wyrd_engine::{Engine, EngineConfig};
+use wyrd_engine::{input_ring, monotonic_nanos, AudioThread, Engine, EngineConfig, Period};
 use wyrd_schema::Patch;
 
 // The scsynth comparison's patch, compiled in by path like wyrd-dsp's voice bench does.
@@ -38,10 +39,20 @@ fn periods(c: &mut Criterion) {
     let mut group = c.benchmark_group("period64");
     for voices in [1usize, 8, 16, 32] {
         group.bench_with_input(BenchmarkId::new("voices", voices), &voices, |b, &voices| {
-            let mut engine = playing(voices);
+            // A ring as large as JACK's input ring, drained as the analysis thread would.
+            let (writer, mut reader) = input_ring(1 << 15);
+            let mut audio = AudioThread::new(playing(voices), writer);
+            let input = [0.0f32; PERIOD];
             let (mut l, mut r) = ([0.0f32; PERIOD], [0.0f32; PERIOD]);
+            let (mut hl, mut hr) = ([0.0f32; PERIOD], [0.0f32; PERIOD]);
             b.iter(|| {
-                engine.process(std::iter::empty(), &mut l, &mut r);
+                audio.period(Period {
+                    nanos: monotonic_nanos(),
+                    midi: std::iter::empty(),
+                    input: Some([&input, &input]),
+                    output: [&mut l, &mut r],
+                });
+                reader.read(&mut hl, &mut hr);
                 black_box((&l, &r));
             });
         });

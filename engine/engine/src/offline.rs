@@ -196,8 +196,32 @@ impl Offline {
         left: &mut [f32],
         right: &mut [f32],
     ) -> Result<(), String> {
+        let frames = left.len().min(right.len());
+        self.run(timeline, frames, Out::Buffers(left, right))
+    }
+
+    /// Renders the next `frames` frames, handing each chunk to `sink` as it is done (a file
+    /// writer: memory stays bounded for any length). The samples are those [`render`] gives.
+    ///
+    /// [`render`]: Offline::render
+    pub fn render_into(
+        &mut self,
+        timeline: &mut impl Timeline,
+        frames: usize,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), String> {
+        let mut chunk = [vec![0.0; MAX_CHUNK as usize], vec![0.0; MAX_CHUNK as usize]];
+        self.run(timeline, frames, Out::Sink(&mut chunk, sink))
+    }
+
+    fn run(
+        &mut self,
+        timeline: &mut impl Timeline,
+        frames: usize,
+        mut out: Out,
+    ) -> Result<(), String> {
         let start = self.frame();
-        let total = start + left.len().min(right.len()) as u64;
+        let total = start + frames as u64;
         let sample_rate = u64::from(self.audio.engine().sample_rate().max(1));
         let mut pos = start;
         while pos < total {
@@ -211,7 +235,6 @@ impl Offline {
             if let Some(grid) = timeline.grid().filter(|&g| g > 0) {
                 next = next.min((pos / grid + 1) * grid);
             }
-            let (a, b) = ((pos - start) as usize, (next - start) as usize);
             let n = (next - pos) as usize;
             let input = match &self.input {
                 Some(file) => {
@@ -227,12 +250,22 @@ impl Offline {
                 }
                 None => None,
             };
+            let (l, r) = match &mut out {
+                Out::Buffers(l, r) => {
+                    let a = (pos - start) as usize;
+                    (&mut l[a..a + n], &mut r[a..a + n])
+                }
+                Out::Sink([l, r], _) => (&mut l[..n], &mut r[..n]),
+            };
             self.audio.period(Period {
                 nanos: (u128::from(pos) * 1_000_000_000 / u128::from(sample_rate)) as u64,
                 midi: std::iter::empty(),
                 input,
-                output: [&mut left[a..b], &mut right[a..b]],
+                output: [l, r],
             });
+            if let Out::Sink([l, r], sink) = &mut out {
+                sink(&l[..n], &r[..n])?;
+            }
             self.controller.collect_garbage();
             timeline.heard(&mut self.reader, next)?;
             pos = next;
@@ -250,4 +283,13 @@ impl Offline {
         self.render(timeline, &mut left, &mut right)?;
         Ok([left, right])
     }
+}
+
+/// Takes each rendered chunk (left, right); an error stops the render.
+pub type Sink<'a> = dyn FnMut(&[f32], &[f32]) -> Result<(), String> + 'a;
+
+/// Where a render's chunks go.
+enum Out<'a> {
+    Buffers(&'a mut [f32], &'a mut [f32]),
+    Sink(&'a mut [Vec<f32>; 2], &'a mut Sink<'a>),
 }

@@ -61,6 +61,29 @@ impl Stereo {
 /// Render `spec` with `patch`, on the offline driver: the notes start at frame 0 and are
 /// released at the end of the hold.
 pub fn render_notes(patch: &Patch, spec: &NoteRender) -> Stereo {
+    let (mut offline, mut score, frames) = note_score(patch, spec);
+    let [left, right] = offline
+        .render_frames(&mut score, frames)
+        .expect("a score hears no input");
+    Stereo {
+        left,
+        right,
+        sample_rate: spec.sample_rate,
+    }
+}
+
+/// The same samples as [`render_notes`], written to `path` as they are rendered (any length
+/// in bounded memory); returns the frames written.
+pub fn render_notes_to_wav(patch: &Patch, spec: &NoteRender, path: &Path) -> anyhow::Result<u64> {
+    let (mut offline, mut score, frames) = note_score(patch, spec);
+    let mut wav = WavSink::create(path, spec.sample_rate)?;
+    offline
+        .render_into(&mut score, frames, &mut |l, r| wav.write(l, r))
+        .map_err(anyhow::Error::msg)?;
+    wav.finish()
+}
+
+fn note_score(patch: &Patch, spec: &NoteRender) -> (Offline, Score, usize) {
     let sr = spec.sample_rate;
     let hold = (spec.hold.max(0.0) * f64::from(sr)).round() as u64;
     let tail = (spec.tail.max(0.0) * f64::from(sr)).round() as usize;
@@ -78,34 +101,61 @@ pub fn render_notes(patch: &Patch, spec: &NoteRender) -> Stereo {
         .notes
         .iter()
         .map(|&note| (hold, Action::NoteOff { note }));
-    let mut score = Score::new(offline.controller(), on.chain(off).collect());
-    let [left, right] = offline
-        .render_frames(&mut score, hold as usize + tail)
-        .expect("a score hears no input");
-    Stereo {
-        left,
-        right,
-        sample_rate: sr,
+    let score = Score::new(offline.controller(), on.chain(off).collect());
+    (offline, score, hold as usize + tail)
+}
+
+/// A 32-bit float stereo WAV file written a chunk at a time (an offline driver's sink).
+pub struct WavSink {
+    path: std::path::PathBuf,
+    writer: hound::WavWriter<std::io::BufWriter<std::fs::File>>,
+    frames: u64,
+}
+
+impl WavSink {
+    pub fn create(path: &Path, sample_rate: u32) -> anyhow::Result<WavSink> {
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let writer = hound::WavWriter::create(path, spec)
+            .with_context(|| format!("{}: cannot create", path.display()))?;
+        Ok(WavSink {
+            path: path.to_path_buf(),
+            writer,
+            frames: 0,
+        })
+    }
+
+    /// Appends a chunk (both channels equally long); the error names the file.
+    pub fn write(&mut self, left: &[f32], right: &[f32]) -> Result<(), String> {
+        for (l, r) in left.iter().zip(right) {
+            self.writer
+                .write_sample(*l)
+                .and_then(|()| self.writer.write_sample(*r))
+                .map_err(|e| format!("{}: {e}", self.path.display()))?;
+        }
+        self.frames += left.len().min(right.len()) as u64;
+        Ok(())
+    }
+
+    pub fn finish(self) -> anyhow::Result<u64> {
+        let path = self.path;
+        self.writer
+            .finalize()
+            .with_context(|| format!("{}: cannot finish writing", path.display()))?;
+        Ok(self.frames)
     }
 }
 
 /// Write 32-bit float stereo WAV.
 pub fn write_wav(path: &Path, audio: &Stereo) -> anyhow::Result<()> {
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: audio.sample_rate,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut w = hound::WavWriter::create(path, spec)
-        .with_context(|| format!("{}: cannot create", path.display()))?;
-    for (l, r) in audio.left.iter().zip(&audio.right) {
-        w.write_sample(*l)?;
-        w.write_sample(*r)?;
-    }
-    w.finalize()
-        .with_context(|| format!("{}: cannot finish writing", path.display()))?;
-    Ok(())
+    let mut wav = WavSink::create(path, audio.sample_rate)?;
+    wav.write(&audio.left, &audio.right)
+        .map_err(anyhow::Error::msg)?;
+    wav.finish().map(drop)
 }
 
 /// Read a WAV file (int or float, mono or stereo; mono is duplicated to both channels).

@@ -25,11 +25,16 @@ pub fn sine_patch() -> Patch {
 /// Frames from a note-on at frame 0 to the patch's first sound, offline: the voice's own
 /// onset delay, which live playing adds to every note. `None`: the note is silent.
 pub fn onset_delay(patch: &Patch, sample_rate: u32, note: u8) -> Option<usize> {
-    let mut synth = wyrd_dsp::Synth::new(sample_rate as f32, 16);
-    synth.load_patch(patch.values());
-    synth.note_on(note, 127);
-    let (mut l, mut r) = (vec![0.0; 256], vec![0.0; 256]);
-    synth.process(&mut l, &mut r);
+    use wyrd_engine::{Action, EngineConfig, Offline, Score};
+    let mut config = EngineConfig::new(sample_rate);
+    config.patch = patch.clone();
+    let mut offline = Offline::new(config);
+    let on = Action::NoteOn {
+        note,
+        velocity: 127,
+    };
+    let mut score = Score::new(offline.controller(), vec![(0, on)]);
+    let [l, _] = offline.render_frames(&mut score, 256).ok()?;
     l.iter().position(|&s| s != 0.0)
 }
 

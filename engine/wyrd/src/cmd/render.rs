@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use wyrd_render::{render_notes, write_wav, NoteRender};
+use wyrd_render::{render_notes_to_wav, write_wav, NoteRender};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -85,10 +85,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         ..NoteRender::default()
     };
     let started = Instant::now();
-    let audio = render_notes(&patch, &spec);
+    let frames = render_notes_to_wav(&patch, &spec, &a.output)?;
     let took = started.elapsed().as_secs_f64();
-    write_wav(&a.output, &audio)?;
-    let seconds = audio.frames() as f64 / f64::from(a.sr);
+    let seconds = frames as f64 / f64::from(a.sr);
     eprintln!(
         "rendered \"{}\" notes {:?}: {seconds:.2} s in {took:.3} s ({:.0}× real time) -> {}",
         patch.name,
