@@ -11,7 +11,7 @@ use wyrd_engine::Action;
 use wyrd_schema::{NUM_PARAMS, PARAMS};
 
 use crate::sources::{PollValue, POLL_NAMES};
-use crate::state::{Repeat, State};
+use crate::state::State;
 use crate::timers::Timer;
 use crate::transport::Transport;
 
@@ -59,23 +59,25 @@ pub fn install(lua: &Lua) -> mlua::Result<()> {
 fn time_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
     t.set(
         "sample_rate",
-        lua.create_function(|lua, ()| with_state(lua, |s| s.sample_rate))?,
+        lua.create_function(|lua, ()| with_state(lua, |s| s.time.sample_rate))?,
     )?;
     t.set(
         "frame",
-        lua.create_function(|lua, ()| with_state(lua, |s| s.now.frame()))?,
+        lua.create_function(|lua, ()| with_state(lua, |s| s.time.now.frame()))?,
     )?;
     t.set(
         "time",
-        lua.create_function(|lua, ()| with_state(lua, |s| s.now.frame / f64::from(s.sample_rate)))?,
+        lua.create_function(|lua, ()| {
+            with_state(lua, |s| s.time.now.frame / f64::from(s.time.sample_rate))
+        })?,
     )?;
     t.set(
         "beats",
-        lua.create_function(|lua, ()| with_state(lua, |s| s.beat()))?,
+        lua.create_function(|lua, ()| with_state(lua, |s| s.time.beat()))?,
     )?;
     t.set(
         "tempo",
-        lua.create_function(|lua, ()| with_state(lua, |s| s.transport.bpm()))?,
+        lua.create_function(|lua, ()| with_state(lua, |s| s.time.transport.bpm()))?,
     )?;
     t.set(
         "set_tempo",
@@ -89,13 +91,14 @@ fn time_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
 
 /// New tempo from now on; clocks waiting on a beat move to that beat's new frame.
 fn set_tempo(s: &mut State, bpm: f64) -> f64 {
-    let beat = s.beat();
-    s.transport.set_bpm(bpm, s.now.frame, beat);
-    for (timer, beat) in s.timers.beat_waits() {
-        let at = s.transport.frame_of_f(beat).max(s.now.frame);
-        s.timers.arm(at, Some(beat), timer);
+    let t = &mut s.time;
+    let beat = t.beat();
+    t.transport.set_bpm(bpm, t.now.frame, beat);
+    for (timer, beat) in s.schedule.timers.beat_waits() {
+        let at = t.transport.frame_of_f(beat).max(t.now.frame);
+        s.schedule.timers.arm(at, Some(beat), timer);
     }
-    s.transport.bpm()
+    t.transport.bpm()
 }
 
 fn clock_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
@@ -104,8 +107,8 @@ fn clock_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         lua.create_function(|lua, (id, seconds): (u64, f64)| {
             let seconds = finite("clock.sleep", seconds)?.max(0.0);
             with_state(lua, |s| {
-                let at = s.now.frame + s.seconds_to_frames(seconds);
-                s.timers.arm(at, None, Timer::Clock(id));
+                let at = s.time.now.frame + s.time.seconds_to_frames(seconds);
+                s.schedule.timers.arm(at, None, Timer::Clock(id));
             })
         })?,
     )?;
@@ -118,15 +121,17 @@ fn clock_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             }
             let offset = finite("clock.sync offset", offset.unwrap_or(0.0))?;
             with_state(lua, |s| {
-                let target = Transport::next_sync(s.beat(), beats, offset);
-                let at = s.transport.frame_of_f(target).max(s.now.frame);
-                s.timers.arm(at, Some(target), Timer::Clock(id));
+                let target = Transport::next_sync(s.time.beat(), beats, offset);
+                let at = s.time.transport.frame_of_f(target).max(s.time.now.frame);
+                s.schedule.timers.arm(at, Some(target), Timer::Clock(id));
             })
         })?,
     )?;
     t.set(
         "clock_cancel",
-        lua.create_function(|lua, id: u64| with_state(lua, |s| s.timers.cancel(Timer::Clock(id))))?,
+        lua.create_function(|lua, id: u64| {
+            with_state(lua, |s| s.schedule.timers.cancel(Timer::Clock(id)))
+        })?,
     )?;
     Ok(())
 }
@@ -141,27 +146,15 @@ fn repeat_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
                 return Err(bad(format!("metro: time must be > 0 seconds, got {time}")));
             }
             with_state(lua, |s| {
-                // Like norns, the first tick comes one period after start.
-                let r = Repeat {
-                    start: s.now.frame,
-                    period: s.seconds_to_frames(time),
-                    ticks: 1,
-                    stage,
-                    count,
-                };
-                s.timers.arm(r.next_frame(), None, Timer::Metro(id));
-                s.metros.insert(id, r);
+                let period = s.time.seconds_to_frames(time);
+                s.schedule
+                    .start_metro(id, s.time.now.frame, period, count, stage);
             })
         })?,
     )?;
     t.set(
         "metro_stop",
-        lua.create_function(|lua, id: u64| {
-            with_state(lua, |s| {
-                s.metros.remove(&id);
-                s.timers.cancel(Timer::Metro(id));
-            })
-        })?,
+        lua.create_function(|lua, id: u64| with_state(lua, |s| s.schedule.stop_metro(id)))?,
     )?;
     t.set(
         "metro_set_time",
@@ -171,17 +164,8 @@ fn repeat_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
                 return Err(bad(format!("metro: time must be > 0 seconds, got {time}")));
             }
             with_state(lua, |s| {
-                let period = s.seconds_to_frames(time);
-                if let Some(r) = s.metros.get_mut(&id) {
-                    // The tick already waiting keeps its frame; the new period counts from it.
-                    let next = r.next_frame();
-                    *r = Repeat {
-                        start: next - period,
-                        period,
-                        ticks: 1,
-                        ..*r
-                    };
-                }
+                let period = s.time.seconds_to_frames(time);
+                s.schedule.set_metro_period(id, period);
             })
         })?,
     )?;
@@ -207,26 +191,14 @@ fn repeat_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
                 return Err(bad(format!("poll: no poll named '{name}'")));
             }
             with_state(lua, |s| {
-                let r = Repeat {
-                    start: s.now.frame,
-                    period: s.seconds_to_frames(time),
-                    ticks: 1,
-                    stage: 1,
-                    count: -1,
-                };
-                s.timers.arm(r.next_frame(), None, Timer::Poll(id));
-                s.polls.insert(id, (name, r));
+                let period = s.time.seconds_to_frames(time);
+                s.schedule.start_poll(id, name, s.time.now.frame, period);
             })
         })?,
     )?;
     t.set(
         "poll_stop",
-        lua.create_function(|lua, id: u64| {
-            with_state(lua, |s| {
-                s.polls.remove(&id);
-                s.timers.cancel(Timer::Poll(id));
-            })
-        })?,
+        lua.create_function(|lua, id: u64| with_state(lua, |s| s.schedule.stop_poll(id)))?,
     )?;
     Ok(())
 }
@@ -252,7 +224,7 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             let note = midi_byte("engine.note_on: note", note)?;
             let velocity = midi_byte("engine.note_on: velocity", vel.unwrap_or(100.0))?;
             with_state(lua, |s| {
-                let at = s.now.at();
+                let at = s.time.now.at();
                 s.sink.send(at, Action::NoteOn { note, velocity })
             })
         })?,
@@ -262,7 +234,7 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         lua.create_function(|lua, note: f64| {
             let note = midi_byte("engine.note_off: note", note)?;
             with_state(lua, |s| {
-                let at = s.now.at();
+                let at = s.time.now.at();
                 s.sink.send(at, Action::NoteOff { note })
             })
         })?,
@@ -271,7 +243,7 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         "all_off",
         lua.create_function(|lua, ()| {
             with_state(lua, |s| {
-                let at = s.now.at();
+                let at = s.time.now.at();
                 s.sink.send(at, Action::AllNotesOff)
             })
         })?,
@@ -287,8 +259,8 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             }
             let v = spec.sanitize(value as f32);
             with_state(lua, |s| {
-                s.patch[index] = v;
-                let at = s.now.at();
+                s.sink.patch[index] = v;
+                let at = s.time.now.at();
                 s.sink.send(at, Action::SetParam { index, value: v });
                 f64::from(v)
             })
@@ -306,7 +278,7 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
     t.set(
         "patch",
         lua.create_function(|lua, ()| {
-            let values = with_state(lua, |s| s.patch)?;
+            let values = with_state(lua, |s| s.sink.patch)?;
             lua.create_sequence_from(values.iter().map(|&v| f64::from(v)))
         })?,
     )?;
@@ -316,8 +288,8 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             let patch = bank_preset("engine.load_preset", &bank, n)?;
             let values: [f32; NUM_PARAMS] = *patch.values();
             with_state(lua, |s| {
-                s.patch = values;
-                let at = s.now.at();
+                s.sink.patch = values;
+                let at = s.time.now.at();
                 s.sink.send(at, Action::LoadPatch(Box::new(values)));
             })?;
             let t = lua.create_sequence_from(values.iter().map(|&v| f64::from(v)))?;
@@ -393,7 +365,7 @@ fn json_to_lua(lua: &Lua, v: &serde_json::Value) -> mlua::Result<Value> {
 fn misc_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
     t.set(
         "report",
-        lua.create_function(|lua, msg: String| with_state(lua, |s| s.report(&msg)))?,
+        lua.create_function(|lua, msg: String| with_state(lua, |s| s.log.report(&msg)))?,
     )?;
     t.set(
         "osc_send",
@@ -411,12 +383,7 @@ fn misc_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             .collect::<Vec<_>>()
             .join("\t");
         println!("{line}");
-        with_state(lua, |s| {
-            if let Some(c) = &mut s.capture {
-                c.push_str(&line);
-                c.push('\n');
-            }
-        })
+        with_state(lua, |s| s.log.echo(&line))
     })?;
     lua.globals().set("print", print)?;
     Ok(())

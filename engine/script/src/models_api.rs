@@ -8,17 +8,20 @@
 //! - Inference runs on the [`ModelHost`]: its own thread live, inline offline. Nothing here
 //!   waits on it except `from_preset` (one encode) and `to_preset` before any decode.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use mlua::{FromLuaMulti, Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
+use wyrd_engine::At;
 use wyrd_models::instrument::{self, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
 use wyrd_schema::Patch;
 
 use crate::api::{bad, bank_preset, with_state};
-use crate::state::State;
+use crate::runtime::Runtime;
+use crate::state::{Now, State};
 use crate::timers::Timer;
 
 /// Decodes a second a mapper makes at most unless it asks otherwise.
@@ -93,17 +96,64 @@ pub struct Latent {
 /// The active mapper's refusal when a script has none.
 pub const NO_MAPPER: &str = "no latent mapper (a script makes one with latent.new)";
 
-impl State {
+/// Instances (script loads) so far, in every runtime of the process.
+static INSTANCES: AtomicU64 = AtomicU64::new(0);
+
+/// One script instance's side of the models.
+pub struct ScriptModels {
+    /// The runtime's model host and loaded models (shared by its scripts).
+    pub shared: Arc<Models>,
+    /// This instance (a load of a script), for what outlives it in the shared model host.
+    pub instance: u64,
+    /// The script's latent mappers by id, and the one OSC `/latent` reaches.
+    pub latents: BTreeMap<u64, Latent>,
+    pub active_latent: Option<u64>,
+    pub last_latent: u64,
+}
+
+impl ScriptModels {
+    /// A new instance's, numbered after every instance before it.
+    pub fn new(shared: Arc<Models>) -> Self {
+        ScriptModels {
+            shared,
+            instance: INSTANCES.fetch_add(1, Ordering::Relaxed) + 1,
+            latents: BTreeMap::new(),
+            active_latent: None,
+            last_latent: 0,
+        }
+    }
+
     fn latent(&mut self, what: &str, id: u64) -> mlua::Result<&mut Latent> {
         self.latents
             .get_mut(&id)
             .ok_or_else(|| bad(format!("{what}: no latent mapper {id}")))
     }
 
+    fn active(&self) -> Result<u64, String> {
+        self.active_latent
+            .filter(|id| self.latents.contains_key(id))
+            .ok_or_else(|| NO_MAPPER.to_string())
+    }
+
+    /// The instance goes (unloaded, replaced, or never loaded): the resynthesis it started
+    /// stops with it, and its mappers are forgotten.
+    pub(crate) fn retire(&mut self, at: At) {
+        let mut owner = self.shared.owner();
+        if *owner == Some(self.instance) {
+            *owner = None;
+            self.shared.host().resynth_stop(at);
+        }
+        drop(owner);
+        self.latents.clear();
+        self.active_latent = None;
+    }
+}
+
+impl State {
     /// Arms the mapper's next decode unless one waits: now, or one period after the last.
     fn touch_latent(&mut self, id: u64) {
-        let now = self.now.frame;
-        let Some(l) = self.latents.get_mut(&id) else {
+        let now = self.time.now.frame;
+        let Some(l) = self.models.latents.get_mut(&id) else {
             return;
         };
         if l.armed {
@@ -114,7 +164,7 @@ impl State {
             Some(last) => (last + l.period).max(now),
             None => now,
         };
-        self.timers.arm(at, None, Timer::Latent(id));
+        self.schedule.timers.arm(at, None, Timer::Latent(id));
     }
 
     /// Sets dimension `index` (from 0) of mapper `id`.
@@ -123,6 +173,7 @@ impl State {
             return Err(format!("latent value {value} is not a finite number"));
         }
         let l = self
+            .models
             .latents
             .get_mut(&id)
             .ok_or_else(|| format!("no latent mapper {id}"))?;
@@ -141,6 +192,7 @@ impl State {
 
     fn set_latents(&mut self, id: u64, values: &[f64]) -> Result<(), String> {
         let l = self
+            .models
             .latents
             .get(&id)
             .ok_or_else(|| format!("no latent mapper {id}"))?;
@@ -160,71 +212,64 @@ impl State {
         }
         Ok(())
     }
+}
 
-    fn active(&self) -> Result<u64, String> {
-        self.active_latent
-            .filter(|id| self.latents.contains_key(id))
-            .ok_or_else(|| NO_MAPPER.to_string())
+/// OSC's way to the active latent mapper.
+impl Runtime {
+    /// `/latent/<i> v` (`index` from 1) for the active latent mapper. `Err`: bad input (no
+    /// mapper, an index past its dimensions).
+    pub fn latent_set(&mut self, index: usize, value: f64, now: Now) -> Result<(), String> {
+        self.current.set_now(now);
+        self.current.with_state(|s| {
+            let id = s.models.active()?;
+            s.set_latent(id, index.saturating_sub(1), value)
+        })
+    }
+
+    /// `/latent v1 ... vn` for the active latent mapper: its first n dimensions.
+    pub fn latent_set_all(&mut self, values: &[f64], now: Now) -> Result<(), String> {
+        self.current.set_now(now);
+        self.current.with_state(|s| {
+            let id = s.models.active()?;
+            s.set_latents(id, values)
+        })
+    }
+
+    /// The active latent mapper's dimension `index` (from 1): `/latent/<i>/get`.
+    pub fn latent_get(&mut self, index: usize) -> Result<f64, String> {
+        self.current.with_state(|s| {
+            let id = s.models.active()?;
+            let l = &s.models.latents[&id];
+            l.z.get(index.wrapping_sub(1))
+                .map(|&v| f64::from(v))
+                .ok_or_else(|| {
+                    format!(
+                        "latent index {index} is outside 1..{} ({} has {} dimensions)",
+                        l.z.len(),
+                        l.mapper.name(),
+                        l.z.len()
+                    )
+                })
+        })
     }
 }
 
-/// `/latent/<i> v` (i from 1): the active mapper's dimension i.
-pub(crate) fn osc_set(s: &mut State, index: usize, value: f64) -> Result<(), String> {
-    let id = s.active()?;
-    s.set_latent(id, index.saturating_sub(1), value)
-}
-
-/// `/latent v1 ... vn`: the active mapper's first n dimensions.
-pub(crate) fn osc_set_all(s: &mut State, values: &[f64]) -> Result<(), String> {
-    let id = s.active()?;
-    s.set_latents(id, values)
-}
-
-/// `/latent/<i>/get`.
-pub(crate) fn osc_get(s: &mut State, index: usize) -> Result<f64, String> {
-    let id = s.active()?;
-    let l = &s.latents[&id];
-    l.z.get(index.wrapping_sub(1))
-        .map(|&v| f64::from(v))
-        .ok_or_else(|| {
-            format!(
-                "latent index {index} is outside 1..{} ({} has {} dimensions)",
-                l.z.len(),
-                l.mapper.name(),
-                l.z.len()
-            )
-        })
-}
-
-/// A mapper's decode is due (the timer fired; `s.now` is its frame): decode its point and send
-/// the patch to the engine on that frame.
+/// A mapper's decode is due (the timer fired; `s.time.now` is its frame): decode its point and
+/// send the patch to the engine on that frame.
 pub(crate) fn fire(s: &mut State, id: u64) {
-    let at = s.now.at();
-    let frame = s.now.frame;
-    let Some(l) = s.latents.get_mut(&id) else {
+    let at = s.time.now.at();
+    let frame = s.time.now.frame;
+    let Some(l) = s.models.latents.get_mut(&id) else {
         return;
     };
     l.armed = false;
     l.last_decode = Some(frame);
     let mapper = Arc::clone(&l.mapper);
-    s.models.host().decode(&mapper, l.z.clone(), at);
+    s.models.shared.host().decode(&mapper, l.z.clone(), at);
     // Offline the patch is the one just decoded; live, the latest the model thread finished.
     if let Some(p) = mapper.last_patch() {
-        s.patch = *p.values();
+        s.sink.patch = *p.values();
     }
-}
-
-/// A script instance goes (unloaded, replaced, or never loaded): the resynthesis it started
-/// stops with it, and its mappers are forgotten.
-pub(crate) fn retire(s: &mut State) {
-    let mut owner = s.models.owner();
-    if *owner == Some(s.instance) {
-        *owner = None;
-        s.models.host().resynth_stop(s.now.at());
-    }
-    drop(owner);
-    s.latents.clear();
-    s.active_latent = None;
 }
 
 pub fn install(lua: &Lua, t: &Table) -> mlua::Result<()> {
@@ -254,7 +299,7 @@ where
 }
 
 fn models(lua: &Lua) -> mlua::Result<Arc<Models>> {
-    with_state(lua, |s| Arc::clone(&s.models))
+    with_state(lua, |s| Arc::clone(&s.models.shared))
 }
 
 fn model_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
@@ -306,20 +351,20 @@ fn latent_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             let dim = mapper.latent_dim();
             let model = mapper.name();
             with_state(lua, |s| {
-                s.last_latent += 1;
-                let id = s.last_latent;
-                s.latents.insert(
+                s.models.last_latent += 1;
+                let id = s.models.last_latent;
+                s.models.latents.insert(
                     id,
                     Latent {
                         mapper,
                         z: vec![0.0; dim],
-                        period: f64::from(s.sample_rate) / rate,
+                        period: f64::from(s.time.sample_rate) / rate,
                         last_decode: None,
                         armed: false,
                     },
                 );
                 // The newest mapper is the one OSC reaches.
-                s.active_latent = Some(id);
+                s.models.active_latent = Some(id);
                 (id, dim, model)
             })
         })?,
@@ -338,7 +383,7 @@ fn latent_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         "latent_get",
         soft(lua, |lua, (id, i): (u64, i64)| {
             with_state(lua, |s| {
-                let l = s.latent("latent:get", id)?;
+                let l = s.models.latent("latent:get", id)?;
                 usize::try_from(i - 1)
                     .ok()
                     .and_then(|k| l.z.get(k))
@@ -363,7 +408,9 @@ fn latent_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
     t.set(
         "latent_values",
         soft(lua, |lua, id: u64| {
-            let z = with_state(lua, |s| s.latent("latent:values", id).map(|l| l.z.clone()))??;
+            let z = with_state(lua, |s| {
+                s.models.latent("latent:values", id).map(|l| l.z.clone())
+            })??;
             lua.create_sequence_from(z.into_iter().map(f64::from))
         })?,
     )?;
@@ -371,7 +418,8 @@ fn latent_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         "latent_from_preset",
         soft(lua, |lua, (id, bank, n): (u64, String, i64)| {
             let mapper = with_state(lua, |s| {
-                s.latent("latent:from_preset", id)
+                s.models
+                    .latent("latent:from_preset", id)
                     .map(|l| Arc::clone(&l.mapper))
             })??;
             let patch = bank_preset("latent:from_preset", &bank, n)?;
@@ -390,7 +438,8 @@ fn latent_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             lua,
             |lua, (id, path, name): (u64, String, Option<String>)| {
                 let (mapper, z) = with_state(lua, |s| {
-                    s.latent("latent:to_preset", id)
+                    s.models
+                        .latent("latent:to_preset", id)
                         .map(|l| (Arc::clone(&l.mapper), l.z.clone()))
                 })??;
                 let values = match mapper.last_patch() {
@@ -415,21 +464,23 @@ fn latent_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         "latent_activate",
         soft(lua, |lua, id: u64| {
             with_state(lua, |s| {
-                s.latent("latent:activate", id)?;
-                s.active_latent = Some(id);
+                s.models.latent("latent:activate", id)?;
+                s.models.active_latent = Some(id);
                 Ok(())
             })?
         })?,
     )?;
     t.set(
         "latent_active",
-        lua.create_function(|lua, ()| with_state(lua, |s| s.active().ok()))?,
+        lua.create_function(|lua, ()| with_state(lua, |s| s.models.active().ok()))?,
     )?;
     t.set(
         "latent_patch",
         soft(lua, |lua, id: u64| {
             let mapper = with_state(lua, |s| {
-                s.latent("latent:patch", id).map(|l| Arc::clone(&l.mapper))
+                s.models
+                    .latent("latent:patch", id)
+                    .map(|l| Arc::clone(&l.mapper))
             })??;
             match mapper.last_patch() {
                 Some(p) => Ok(Value::Table(
@@ -531,7 +582,12 @@ fn resynth_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             let name: Option<String> = opts.get("model")?;
             let name = name.unwrap_or_else(|| "live_matcher".into());
             let (sample_rate, base, models, instance) = with_state(lua, |s| {
-                (s.sample_rate, s.patch, Arc::clone(&s.models), s.instance)
+                (
+                    s.time.sample_rate,
+                    s.sink.patch,
+                    Arc::clone(&s.models.shared),
+                    s.models.instance,
+                )
             })?;
             let config = resynth_config(sample_rate, &opts)?;
             let matcher = match models
@@ -561,16 +617,16 @@ fn resynth_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         "resynth_stop",
         soft(lua, |lua, ()| {
             with_state(lua, |s| {
-                let mut owner = s.models.owner();
+                let mut owner = s.models.shared.owner();
                 if owner.take().is_some() {
-                    s.models.host().resynth_stop(s.now.at());
+                    s.models.shared.host().resynth_stop(s.time.now.at());
                 }
             })
         })?,
     )?;
     t.set(
         "resynth_running",
-        lua.create_function(|lua, ()| with_state(lua, |s| s.models.owner().is_some()))?,
+        lua.create_function(|lua, ()| with_state(lua, |s| s.models.shared.owner().is_some()))?,
     )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! Clock coroutines, metro ticks, poll ticks and latent decodes all wait here. Ids are never reused, so a
 //! cancelled entry can be forgotten lazily: it is skipped when it surfaces (a cancelled clock
 //! never wakes, even if the cancel comes after its wake-up was computed).
+//! Metros and polls keep their ticks beside the queue; each tick arms the next.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -131,6 +132,115 @@ impl Timers {
             }
             self.heap.pop();
         }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Repeat {
+    /// Exact frame of tick 0.
+    pub start: f64,
+    /// Frames between ticks.
+    pub period: f64,
+    /// Ticks so far.
+    pub ticks: u64,
+    /// Stage reported with the next tick (norns metros count from `init_stage`).
+    pub stage: i64,
+    /// Ticks in all, or −1 forever.
+    pub count: i64,
+}
+
+impl Repeat {
+    /// Like norns, the first tick comes one period after `start`.
+    fn new(start: f64, period: f64, stage: i64, count: i64) -> Self {
+        Repeat {
+            start,
+            period,
+            ticks: 1,
+            stage,
+            count,
+        }
+    }
+
+    pub fn next_frame(&self) -> f64 {
+        self.start + self.ticks as f64 * self.period
+    }
+}
+
+/// Everything a script waits for: the queue, and the metros and polls that wait in it.
+#[derive(Debug, Default)]
+pub struct Schedule {
+    pub timers: Timers,
+    metros: HashMap<u64, Repeat>,
+    /// Each poll's name and ticks.
+    polls: HashMap<u64, (String, Repeat)>,
+}
+
+impl Schedule {
+    pub fn start_metro(&mut self, id: u64, start: f64, period: f64, count: i64, stage: i64) {
+        let r = Repeat::new(start, period, stage, count);
+        self.timers.arm(r.next_frame(), None, Timer::Metro(id));
+        self.metros.insert(id, r);
+    }
+
+    pub fn stop_metro(&mut self, id: u64) {
+        self.metros.remove(&id);
+        self.timers.cancel(Timer::Metro(id));
+    }
+
+    pub fn set_metro_period(&mut self, id: u64, period: f64) {
+        if let Some(r) = self.metros.get_mut(&id) {
+            // The tick already waiting keeps its frame; the new period counts from it.
+            let next = r.next_frame();
+            *r = Repeat {
+                start: next - period,
+                period,
+                ticks: 1,
+                ..*r
+            };
+        }
+    }
+
+    /// Advances a metro that is due: its stage, whether this is its last tick, and its next
+    /// tick armed unless it is done.
+    pub fn tick_metro(&mut self, id: u64) -> Option<(i64, bool)> {
+        let mut r = *self.metros.get(&id)?;
+        let stage = r.stage;
+        let last = r.count >= 0 && r.ticks >= r.count as u64;
+        if last {
+            self.metros.remove(&id);
+        } else {
+            r.stage += 1;
+            r.ticks += 1;
+            self.timers.arm(r.next_frame(), None, Timer::Metro(id));
+            self.metros.insert(id, r);
+        }
+        Some((stage, last))
+    }
+
+    pub fn start_poll(&mut self, id: u64, name: String, start: f64, period: f64) {
+        let r = Repeat::new(start, period, 1, -1);
+        self.timers.arm(r.next_frame(), None, Timer::Poll(id));
+        self.polls.insert(id, (name, r));
+    }
+
+    pub fn stop_poll(&mut self, id: u64) {
+        self.polls.remove(&id);
+        self.timers.cancel(Timer::Poll(id));
+    }
+
+    /// Advances a poll that is due, its next tick armed; the name of what it reports.
+    pub fn tick_poll(&mut self, id: u64) -> Option<String> {
+        let (name, mut r) = self.polls.get(&id)?.clone();
+        r.ticks += 1;
+        self.timers.arm(r.next_frame(), None, Timer::Poll(id));
+        self.polls.insert(id, (name.clone(), r));
+        Some(name)
+    }
+
+    pub fn clear(&mut self) {
+        self.timers.clear();
+        self.metros.clear();
+        self.polls.clear();
     }
 }
 

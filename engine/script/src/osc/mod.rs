@@ -3,6 +3,7 @@
 //! - [`message`]: datagrams → groups of messages with one time (rosc does the decoding).
 //! - [`builtin`]: the built-in paths and their argument checks.
 //! - [`dispatch`]: the Lua thread's side: `osc.event` first, then built-ins; timetags.
+//! - `bridge`: `Runtime::osc` and `Runtime::osc_builtin`; OSC arguments as Lua values and back.
 //! - [`timetag`]: NTP time → engine frames.
 //! - [`server`]: the UDP sockets (IPv4 and IPv6) and receive threads.
 //! - [`stats`]: counters, and each path's first problem printed.
@@ -11,6 +12,7 @@
 //! The receive threads never wait on the Lua thread: its queue is bounded and a full queue
 //! drops (and counts) what does not fit.
 
+mod bridge;
 pub mod builtin;
 pub mod dispatch;
 pub mod message;

@@ -1,6 +1,7 @@
 //! The REPL's two faces: a line editor on the terminal running `wyrd run`, and `wyrd repl`,
 //! which attaches to a running host's REPL socket. Both speak matron's rules (a line is tried
-//! as `return <line>` first; an incomplete chunk continues on the next line).
+//! as `return <line>` first; an incomplete chunk continues on the next line), which `bridge`
+//! applies where the lines run, in the script's Lua state.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -10,6 +11,8 @@ use std::sync::Arc;
 use rustyline::error::ReadlineError;
 
 use crate::events::ReplReply;
+
+mod bridge;
 
 const PROMPT: &str = "> ";
 const MORE: &str = ">> ";

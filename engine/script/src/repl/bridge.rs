@@ -1,0 +1,83 @@
+//! The runtime's side of the REPL: lines, `/eval` chunks and `exec`, run in the current
+//! script's state at the logical time they are given.
+
+use mlua::Function;
+
+use crate::errors::{error_text, ScriptError};
+use crate::events::ReplReply;
+use crate::runtime::Runtime;
+use crate::state::Now;
+
+impl Runtime {
+    /// Runs a chunk sent from elsewhere (`/eval`): like a REPL line, but complete in itself.
+    pub fn eval(&mut self, source: &str, now: Now) -> ReplReply {
+        self.current.set_now(now);
+        let lua = &self.current.lua;
+        let f = lua
+            .load(format!("return {source}"))
+            .set_name("=eval")
+            .into_function()
+            .or_else(|_| lua.load(source).set_name("=eval").into_function());
+        self.run_chunk(f)
+    }
+
+    /// One REPL line (matron's rules: first as `return <line>`; incomplete chunks wait).
+    pub fn repl(&mut self, line: &str, now: Now) -> ReplReply {
+        self.current.set_now(now);
+        let lua = &self.current.lua;
+        let chunk = if self.pending.is_empty() {
+            if let Ok(f) = lua
+                .load(format!("return {line}"))
+                .set_name("=repl")
+                .into_function()
+            {
+                return self.current.eval(f);
+            }
+            line.to_string()
+        } else {
+            format!("{}\n{line}", self.pending)
+        };
+        match lua.load(&chunk).set_name("=repl").into_function() {
+            Err(mlua::Error::SyntaxError {
+                incomplete_input: true,
+                ..
+            }) => {
+                self.pending = chunk;
+                ReplReply {
+                    output: String::new(),
+                    more: true,
+                    ok: true,
+                }
+            }
+            f => {
+                self.pending.clear();
+                self.run_chunk(f)
+            }
+        }
+    }
+
+    /// Runs Lua source in the current state at `now` (used by tests and `--eval`-style tools).
+    pub fn exec(&mut self, source: &str, now: Now) -> Result<(), ScriptError> {
+        self.current.set_now(now);
+        let f = self
+            .current
+            .lua
+            .load(source)
+            .set_name("=exec")
+            .into_function()
+            .map_err(|e| ScriptError(error_text(&e)))?;
+        self.current.protected(|| f.call::<()>(()))
+    }
+
+    /// A compiled chunk's reply, or the error that kept it from compiling.
+    fn run_chunk(&self, f: mlua::Result<Function>) -> ReplReply {
+        match f {
+            Ok(f) => self.current.eval(f),
+            Err(e) => ReplReply {
+                output: error_text(&e),
+                more: false,
+                ok: false,
+            },
+        }
+    }
+}
