@@ -1,5 +1,5 @@
 //! The models in the host (`wyrd_models::instrument`) with the shipped models: names, the latent
-//! mapper and its hysteresis, the model host inline and on its thread, and the resynthesis
+//! mapper and its hysteresis, the model runner inline and on its thread, and the resynthesis
 //! followers on hand-made analysis frames.
 
 use std::path::Path;
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use wyrd_analysis::live::{LiveFrame, MAX_MFCC};
 use wyrd_engine::{Action, At, EngineConfig, Offline};
 use wyrd_models::instrument::find::resolve;
-use wyrd_models::instrument::{load, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
+use wyrd_models::instrument::{load, Loaded, Mapper, ModelRunner, Resynth, ResynthConfig};
 use wyrd_schema::{defaults, find, Patch, NUM_PARAMS, PARAMS};
 
 fn vae(name: &str) -> Arc<Mapper> {
@@ -145,7 +145,7 @@ fn the_host_sends_decoded_patches_inline_on_their_frame_and_from_its_thread() {
     let controller = offline.controller().clone();
     let before = offline.engine().param(cutoff);
     assert_ne!(before, expected[cutoff]);
-    let inline = ModelHost::inline(controller.clone());
+    let inline = ModelRunner::inline(controller.clone());
     inline.decode(&m, z.clone(), At::Frame(256));
     render(&mut offline, 128);
     assert_eq!(
@@ -159,7 +159,7 @@ fn the_host_sends_decoded_patches_inline_on_their_frame_and_from_its_thread() {
 
     let mut offline = Offline::new(EngineConfig::new(48_000));
     let controller = offline.controller().clone();
-    let threaded = ModelHost::spawn(controller.clone(), None).unwrap();
+    let threaded = ModelRunner::spawn(controller.clone(), None).unwrap();
     threaded.decode(&m, z, At::Now);
     let deadline = Instant::now() + Duration::from_secs(5);
     while offline.engine().param(cutoff) != expected[cutoff] {

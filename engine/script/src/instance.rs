@@ -98,7 +98,7 @@ impl Instance {
         self.forget();
     }
 
-    /// What the script started in the model host stops (also for a script that failed to load).
+    /// What the script started in the model runner stops (also for a script that failed to load).
     pub fn forget(&self) {
         if let Some(mut s) = self.lua.app_data_mut::<State>() {
             let at = s.time.now.at();

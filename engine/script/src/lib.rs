@@ -13,7 +13,8 @@
 //! - [`models_api`]: the primitives of `model`, `latent` and `resynth` (the models as an
 //!   instrument: latent mappers decoded on the logical clock, live resynthesis), and OSC's way
 //!   to the active latent mapper.
-//! - [`live`]: the Lua thread beside a running JACK host (event queue, reload, REPL socket).
+//! - [`lua_thread`]: the Lua thread beside a running JACK driver (event queue, reload, REPL
+//!   socket).
 //! - [`timeline`]: a script's timers and waiting OSC bundles as one timeline on the clock.
 //! - [`render`]: the same scripts offline, on the offline driver.
 //! - [`osc`]: the OSC server and its built-in paths, and OSC into the script's Lua.
@@ -26,8 +27,8 @@ pub mod api;
 pub mod errors;
 pub mod events;
 mod instance;
-pub mod live;
 pub mod log;
+pub mod lua_thread;
 pub mod models_api;
 mod modules;
 pub mod osc;
@@ -45,7 +46,7 @@ pub mod watchdog;
 
 pub use errors::ScriptError;
 pub use events::{Event, OscArg, ReplReply};
-pub use models_api::ModelHostRef;
+pub use models_api::ModelRunnerRef;
 pub use runtime::{Runtime, RuntimeConfig, ScriptPaths};
 pub use sources::{PollSource, PollValue, Silence, POLL_NAMES};
 pub use time::Now;

@@ -5,7 +5,7 @@
 //!   it; a [`Timer::Latent`] decodes at most `rate` times a second, on the frame the script
 //!   meant (`At::Frame`, like clocks), so several sets between decodes cost one decode and an
 //!   offline render is deterministic.
-//! - Inference runs on the [`ModelHost`]: its own thread live, inline offline. Nothing here
+//! - Inference runs on the [`ModelRunner`]: its own thread live, inline offline. Nothing here
 //!   waits on it except `from_preset` (one encode) and `to_preset` before any decode.
 
 use std::collections::{BTreeMap, HashMap};
@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use mlua::{FromLuaMulti, Function, IntoLuaMulti, Lua, MultiValue, Table, Value};
 use wyrd_engine::At;
-use wyrd_models::instrument::{self, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
+use wyrd_models::instrument::{self, Loaded, Mapper, ModelRunner, Resynth, ResynthConfig};
 use wyrd_schema::Patch;
 
 use crate::api::{bad, bank_preset, with_state};
@@ -29,29 +29,29 @@ pub const DEFAULT_RATE: f64 = 200.0;
 /// The most a mapper may ask for (a decode every 1 ms).
 pub const MAX_RATE: f64 = 1000.0;
 
-/// A model host handed to a runtime ([`crate::RuntimeConfig::models`]); a newtype because
+/// A model runner handed to a runtime ([`crate::RuntimeConfig::models`]); a newtype because
 /// the host itself is not `Debug`.
 #[derive(Clone)]
-pub struct ModelHostRef(pub Arc<ModelHost>);
+pub struct ModelRunnerRef(pub Arc<ModelRunner>);
 
-impl fmt::Debug for ModelHostRef {
+impl fmt::Debug for ModelRunnerRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ModelHost")
+        f.debug_struct("ModelRunner")
             .field("inline", &self.0.is_inline())
             .finish()
     }
 }
 
-/// What a runtime's scripts share: the model host, the models loaded so far, and which
+/// What a runtime's scripts share: the model runner, the models loaded so far, and which
 /// instance (script load) started the resynthesis running, if any.
 pub struct Models {
-    host: Arc<ModelHost>,
+    host: Arc<ModelRunner>,
     cache: Mutex<HashMap<PathBuf, Loaded>>,
     resynth_owner: Mutex<Option<u64>>,
 }
 
 impl Models {
-    pub fn new(host: Arc<ModelHost>) -> Self {
+    pub fn new(host: Arc<ModelRunner>) -> Self {
         Models {
             host,
             cache: Mutex::new(HashMap::new()),
@@ -59,7 +59,7 @@ impl Models {
         }
     }
 
-    pub fn host(&self) -> &Arc<ModelHost> {
+    pub fn host(&self) -> &Arc<ModelRunner> {
         &self.host
     }
 
@@ -101,9 +101,9 @@ static INSTANCES: AtomicU64 = AtomicU64::new(0);
 
 /// One script instance's side of the models.
 pub struct ScriptModels {
-    /// The runtime's model host and loaded models (shared by its scripts).
+    /// The runtime's model runner and loaded models (shared by its scripts).
     pub shared: Arc<Models>,
-    /// This instance (a load of a script), for what outlives it in the shared model host.
+    /// This instance (a load of a script), for what outlives it in the shared model runner.
     pub instance: u64,
     /// The script's latent mappers by id, and the one OSC `/latent` reaches.
     pub latents: BTreeMap<u64, Latent>,

@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use wyrd_engine::{EngineConfig, Offline};
 use wyrd_models::instrument::offline::Listener;
-use wyrd_models::instrument::ModelHost;
+use wyrd_models::instrument::ModelRunner;
 use wyrd_render::Stereo;
 use wyrd_schema::Patch;
 
-use crate::models_api::ModelHostRef;
+use crate::models_api::ModelRunnerRef;
 use crate::runtime::{Runtime, RuntimeConfig, ScriptError};
 use crate::sources::Silence;
 use crate::state::{Budget, Now};
@@ -107,8 +107,8 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
     rc.bpm = spec.bpm;
     rc.data_root = spec.data_root.clone();
     rc.patch = *spec.patch.values();
-    let host = Arc::new(ModelHost::inline(controller.clone()));
-    rc.models = Some(ModelHostRef(Arc::clone(&host)));
+    let host = Arc::new(ModelRunner::inline(controller.clone()));
+    rc.models = Some(ModelRunnerRef(Arc::clone(&host)));
     let listener = match &spec.input {
         Some(_) => Some(
             Listener::new(sr, Arc::clone(&host)).map_err(|e| ScriptError(format!("input: {e}")))?,

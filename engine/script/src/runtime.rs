@@ -12,12 +12,12 @@ use std::sync::Arc;
 
 use mlua::Lua;
 use wyrd_engine::{Action, Command, Controller};
-use wyrd_models::instrument::{ModelHost, ModelStats};
+use wyrd_models::instrument::{ModelRunner, ModelStats};
 use wyrd_schema::NUM_PARAMS;
 
 use crate::instance::Instance;
 use crate::log::Log;
-use crate::models_api::{self, ModelHostRef, Models, ScriptModels};
+use crate::models_api::{self, ModelRunnerRef, Models, ScriptModels};
 use crate::sources::PollSource;
 use crate::state::{Budget, Now, Sink, State, Watchdog};
 use crate::time::Time;
@@ -45,7 +45,7 @@ pub struct RuntimeConfig {
     pub stamp_frames: bool,
     /// Where models run (`model`, `latent`, `resynth`): the model thread live, inline offline.
     /// `None`: an inline host of the runtime's own (inference on the Lua thread).
-    pub models: Option<ModelHostRef>,
+    pub models: Option<ModelRunnerRef>,
 }
 
 impl RuntimeConfig {
@@ -126,7 +126,7 @@ impl Runtime {
         };
         let host = match &config.models {
             Some(m) => Arc::clone(&m.0),
-            None => Arc::new(ModelHost::inline(controller.clone())),
+            None => Arc::new(ModelRunner::inline(controller.clone())),
         };
         let models = Arc::new(Models::new(host));
         let state = fresh_state(
@@ -181,7 +181,7 @@ impl Runtime {
         let next = Instance::build(state, Some(paths.clone()), &self.config)
             .map_err(|e| ScriptError(error_text(&e)))?;
         if let Err(e) = next.run_script(&source, &paths) {
-            // What it started in the model host goes with it.
+            // What it started in the model runner goes with it.
             next.forget();
             return Err(e);
         }
@@ -283,7 +283,7 @@ impl Runtime {
         }
     }
 
-    /// What the model host has done for this runtime's scripts.
+    /// What the model runner has done for this runtime's scripts.
     pub fn model_stats(&self) -> ModelStats {
         self.models.host().stats()
     }

@@ -19,7 +19,7 @@ use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
 use wyrd_engine::thread_cpu_nanos;
 use wyrd_engine::{At, EngineConfig};
 use wyrd_jack::{JackDriver, JackOptions};
-use wyrd_models::instrument::{load, Loaded, Mapper, ModelHost, Resynth, ResynthConfig};
+use wyrd_models::instrument::{load, Loaded, Mapper, ModelRunner, Resynth, ResynthConfig};
 use wyrd_render::{render_notes, NoteRender};
 use wyrd_schema::{defaults, find, Patch};
 use wyrd_testrig::{Capturer, JackServer, Job, TempDir};
@@ -56,7 +56,7 @@ fn main() -> anyhow::Result<()> {
     })?;
     let reader = host.take_input().context("input ring")?;
     let analysis = Arc::new(LiveAnalysis::spawn(reader, LiveConfig::new(SR))?);
-    let models = ModelHost::spawn(host.controller(), Some(Arc::clone(&analysis)))?;
+    let models = ModelRunner::spawn(host.controller(), Some(Arc::clone(&analysis)))?;
     let Loaded::LiveMatcher(matcher) = load("live_matcher")? else {
         bail!("live_matcher is not a live matcher");
     };

@@ -19,7 +19,7 @@ use clap::Parser;
 use wyrd_engine::{EngineConfig, Offline};
 use wyrd_jack::{JackDriver, JackOptions};
 use wyrd_schema::{find, Patch};
-use wyrd_script::live::{ask, LuaConfig, ScriptHost};
+use wyrd_script::lua_thread::{ask, LuaConfig, LuaThread};
 use wyrd_script::osc::{Message, Packet, When};
 use wyrd_script::timeline::ScriptTimeline;
 use wyrd_script::{Event, Now, OscArg, Runtime, RuntimeConfig, Silence};
@@ -123,7 +123,7 @@ fn timing_run(dir: &Path, script: &Path, stamped: bool, seconds: u32) -> anyhow:
     let mut lua = LuaConfig::new(rc);
     lua.repl_port = None;
     lua.watch = false;
-    let scripts = ScriptHost::spawn(
+    let scripts = LuaThread::spawn(
         host.controller(),
         Arc::new(Silence { n_mfcc: 20 }),
         lua,
@@ -162,7 +162,7 @@ fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {
     let mut lua = LuaConfig::new(RuntimeConfig::new(SR));
     lua.repl_port = None;
     lua.watch = false;
-    let host = ScriptHost::spawn(
+    let host = LuaThread::spawn(
         controller.clone(),
         Arc::new(Silence { n_mfcc: 20 }),
         lua,

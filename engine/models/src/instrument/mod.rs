@@ -5,7 +5,7 @@
 //!   categorical ones switched with hysteresis).
 //! - [`mapper`]: a latent mapper's decoder, encoder and streaming state.
 //! - [`resynth`]: live input frames to notes, pitch bend, level and patches.
-//! - [`service`]: [`ModelHost`], running the models on the model thread (live) or inline on
+//! - [`runner`]: [`ModelRunner`], running the models on the model thread (live) or inline on
 //!   the caller's logical clock (offline, deterministic).
 //! - [`offline`]: the models' ear on offline renders ([`offline::Listener`]) and resynthesis of
 //!   a file (`wyrd resynth`).
@@ -17,10 +17,10 @@ pub mod find;
 pub mod mapper;
 pub mod offline;
 pub mod resynth;
-pub mod service;
+pub mod runner;
 pub mod stream;
 
 pub use find::{load, models_dir, Loaded};
 pub use mapper::Mapper;
 pub use resynth::{Resynth, ResynthConfig};
-pub use service::{ModelHost, ModelStats};
+pub use runner::{ModelRunner, ModelStats};

@@ -13,21 +13,21 @@ use wyrd_schema::Patch;
 
 use crate::error::{Error, Result};
 use crate::instrument::resynth::{Resynth, ResynthConfig};
-use crate::instrument::service::ModelHost;
+use crate::instrument::runner::ModelRunner;
 use crate::model::LiveMatcher;
 
-/// The model host's ear on an offline render: after every chunk it reads what the driver
+/// The model runner's ear on an offline render: after every chunk it reads what the driver
 /// played into the input, analyses it hop by hop and hands each completed frame to the host,
 /// stamped with the engine frame where it would be complete live.
 pub struct Listener {
     analyzer: LiveAnalyzer,
-    host: Arc<ModelHost>,
+    host: Arc<ModelRunner>,
     read: [Vec<f32>; 2],
     frames: Vec<LiveFrame>,
 }
 
 impl Listener {
-    pub fn new(sample_rate: u32, host: Arc<ModelHost>) -> Result<Listener> {
+    pub fn new(sample_rate: u32, host: Arc<ModelRunner>) -> Result<Listener> {
         let analyzer =
             LiveAnalyzer::new(&LiveConfig::new(sample_rate)).map_err(|e| Error::Input {
                 message: e.to_string(),
@@ -84,7 +84,7 @@ pub fn resynth_file(
     let mut offline =
         Offline::new(engine_config).with_input(input.left.clone(), input.right.clone());
     offline.engine_mut().seed_noise(1);
-    let host = Arc::new(ModelHost::inline(offline.controller().clone()));
+    let host = Arc::new(ModelRunner::inline(offline.controller().clone()));
     host.resynth_start(Resynth::new(matcher, config, *base.values()))
         .map_err(|message| Error::Input { message })?;
     let mut listener = Listener::new(sr, Arc::clone(&host))?;

@@ -8,12 +8,12 @@ use anyhow::{bail, Context};
 use wyrd_analysis::live::{LiveAnalysis, LiveConfig};
 use wyrd_engine::{CcMap, EngineConfig, Programs};
 use wyrd_jack::{JackDriver, JackOptions};
-use wyrd_models::instrument::ModelHost;
+use wyrd_models::instrument::ModelRunner;
 use wyrd_schema::Patch;
-use wyrd_script::live::{LuaConfig, ScriptHost};
+use wyrd_script::lua_thread::{LuaConfig, LuaThread};
 use wyrd_script::osc::server::Bound;
 use wyrd_script::osc::OscConfig;
-use wyrd_script::{sources, ModelHostRef, RuntimeConfig};
+use wyrd_script::{sources, ModelRunnerRef, RuntimeConfig};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -124,7 +124,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let analysis = Arc::new(LiveAnalysis::spawn(reader, live_config)?);
     // Inference (latent decodes, resynthesis) on its own thread, fed by the input's analysis.
     let models = Arc::new(
-        ModelHost::spawn(host.controller(), Some(Arc::clone(&analysis)))
+        ModelRunner::spawn(host.controller(), Some(Arc::clone(&analysis)))
             .context("cannot start the model thread")?,
     );
 
@@ -132,7 +132,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     runtime.bpm = a.bpm;
     runtime.data_root = a.data_dir.clone();
     runtime.patch = *patch.values();
-    runtime.models = Some(ModelHostRef(Arc::clone(&models)));
+    runtime.models = Some(ModelRunnerRef(Arc::clone(&models)));
     let mut lua = LuaConfig::new(runtime);
     lua.lookahead = Duration::from_secs_f64(a.lookahead_ms / 1000.0);
     lua.repl_port = (a.repl_port != 0).then_some(a.repl_port);
@@ -156,7 +156,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     };
     let osc_stats = Arc::clone(&lua.osc_stats);
     let sources = Arc::new(sources::Live::new(Arc::clone(&analysis), host.controller()));
-    let scripts = ScriptHost::spawn(host.controller(), sources, lua, a.script.clone())
+    let scripts = LuaThread::spawn(host.controller(), sources, lua, a.script.clone())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let osc = match osc_sockets {
         Some(bound) => Some(bound.serve(scripts.sender(), Arc::clone(&osc_stats))?),
@@ -210,7 +210,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         let tx = scripts.sender();
         let stop = Arc::clone(&stop);
         std::thread::spawn(move || {
-            wyrd_script::repl::terminal(|line| wyrd_script::live::ask(&tx, line), stop)
+            wyrd_script::repl::terminal(|line| wyrd_script::lua_thread::ask(&tx, line), stop)
         });
     }
 

@@ -56,13 +56,13 @@ impl LuaConfig {
 /// Events the queue holds before senders that must not block (OSC) are refused.
 pub const EVENT_QUEUE: usize = 4096;
 
-pub struct ScriptHost {
+pub struct LuaThread {
     events: Sender<Event>,
     thread: Option<JoinHandle<()>>,
     repl_addr: Option<SocketAddr>,
 }
 
-impl ScriptHost {
+impl LuaThread {
     /// Starts the Lua thread (and the REPL socket), loading `script` if given. A script that
     /// fails to load is reported; the host keeps running without it (save a fix to load it).
     pub fn spawn(
@@ -70,7 +70,7 @@ impl ScriptHost {
         sources: Arc<dyn PollSource>,
         config: LuaConfig,
         script: Option<PathBuf>,
-    ) -> Result<ScriptHost, ScriptError> {
+    ) -> Result<LuaThread, ScriptError> {
         let (tx, rx) = channel::bounded(EVENT_QUEUE);
         let repl_addr = match config.repl_port {
             Some(port) => serve_repl(port, tx.clone()),
@@ -87,7 +87,7 @@ impl ScriptHost {
                 .spawn(move || lua_thread(runtime, controller, config, rx, tx))
                 .map_err(|e| ScriptError(format!("cannot start the Lua thread: {e}")))?
         };
-        Ok(ScriptHost {
+        Ok(LuaThread {
             events: tx,
             thread: Some(thread),
             repl_addr,
@@ -116,7 +116,7 @@ impl ScriptHost {
     }
 }
 
-impl Drop for ScriptHost {
+impl Drop for LuaThread {
     fn drop(&mut self) {
         self.shutdown();
     }

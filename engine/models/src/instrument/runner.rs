@@ -1,4 +1,4 @@
-//! [`ModelHost`]: where model inference runs. Live, on its own thread (`wyrd-models`): the Lua
+//! [`ModelRunner`]: where model inference runs. Live, on its own thread (`wyrd-models`): the Lua
 //! thread posts jobs to a bounded queue and never waits on ONNX Runtime; live input frames come
 //! straight from the analysis thread. Offline, inline on the caller's thread and logical clock,
 //! so a render is deterministic. Either way results reach the engine as commands through its
@@ -58,7 +58,7 @@ pub struct ModelStats {
     pub cpu_nanos: u64,
 }
 
-pub struct ModelHost {
+pub struct ModelRunner {
     controller: Controller,
     counters: Arc<Counters>,
     mode: Mode,
@@ -75,10 +75,10 @@ enum Mode {
     },
 }
 
-impl ModelHost {
+impl ModelRunner {
     /// Offline: every job runs at once on the caller's thread, stamped with the frame given.
-    pub fn inline(controller: Controller) -> ModelHost {
-        ModelHost {
+    pub fn inline(controller: Controller) -> ModelRunner {
+        ModelRunner {
             controller,
             counters: Arc::default(),
             mode: Mode::Inline {
@@ -91,7 +91,7 @@ impl ModelHost {
     pub fn spawn(
         controller: Controller,
         analysis: Option<Arc<LiveAnalysis>>,
-    ) -> std::io::Result<ModelHost> {
+    ) -> std::io::Result<ModelRunner> {
         let (tx, rx) = channel::bounded(JOBS);
         let counters = Arc::<Counters>::default();
         let live_input = analysis.is_some();
@@ -106,7 +106,7 @@ impl ModelHost {
         let thread = std::thread::Builder::new()
             .name("wyrd-models".into())
             .spawn(move || worker.run(rx))?;
-        Ok(ModelHost {
+        Ok(ModelRunner {
             controller,
             counters,
             mode: Mode::Thread {
@@ -238,7 +238,7 @@ impl ModelHost {
     }
 }
 
-impl Drop for ModelHost {
+impl Drop for ModelRunner {
     fn drop(&mut self) {
         self.shutdown();
     }
