@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use wyrd_engine::offline::Sink;
 use wyrd_engine::{EngineConfig, Offline};
 use wyrd_models::instrument::offline::Listener;
 use wyrd_models::instrument::ModelRunner;
@@ -77,6 +78,26 @@ pub struct RenderReport {
 /// Renders `spec.seconds` of the script on the offline driver. A script that fails to load is
 /// an error; errors in its callbacks are reported and the render goes on.
 pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), ScriptError> {
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let report = render_script_into(spec, &mut |l, r| {
+        left.extend_from_slice(l);
+        right.extend_from_slice(r);
+        Ok(())
+    })?;
+    let out = Stereo {
+        left,
+        right,
+        sample_rate: spec.sample_rate,
+    };
+    Ok((out, report))
+}
+
+/// The same samples as [`render_script`], handed to `sink` chunk by chunk as they are rendered
+/// (a file writer: any length in bounded memory).
+pub fn render_script_into(
+    spec: &ScriptRender,
+    sink: &mut Sink<'_>,
+) -> Result<RenderReport, ScriptError> {
     let sr = spec.sample_rate;
     if let Some(input) = &spec.input {
         if input.sample_rate != sr {
@@ -124,8 +145,8 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
     runtime.load(&spec.script, at(0))?;
 
     let mut timeline = (ScriptTimeline::new(&mut runtime), listener);
-    let [left, right] = offline
-        .render_frames(&mut timeline, total)
+    offline
+        .render_into(&mut timeline, total, sink)
         .map_err(ScriptError)?;
     let callbacks = timeline.0.callbacks;
     runtime.unload(at(total as u64));
@@ -143,10 +164,5 @@ pub fn render_script(spec: &ScriptRender) -> Result<(Stereo, RenderReport), Scri
         matches: models.matches,
         model_errors: models.errors,
     };
-    let out = Stereo {
-        left,
-        right,
-        sample_rate: sr,
-    };
-    Ok((out, report))
+    Ok(report)
 }

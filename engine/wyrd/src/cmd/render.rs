@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use wyrd_render::{render_notes_to_wav, write_wav, NoteRender};
+use wyrd_render::{render_notes_to_wav, NoteRender, WavSink};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -145,7 +145,7 @@ fn read_input(path: &std::path::Path) -> anyhow::Result<wyrd_render::Stereo> {
 }
 
 fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
-    use wyrd_script::render::{render_script, ScriptRender};
+    use wyrd_script::render::{render_script_into, ScriptRender};
     if !(a.seconds.is_finite() && a.seconds > 0.0 && a.seconds <= 3600.0) {
         bail!("--seconds must be more than 0 and at most an hour");
     }
@@ -163,9 +163,25 @@ fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
     spec.bpm = a.bpm;
     spec.patch = load_patch(a)?;
     let started = Instant::now();
-    let (audio, report) = render_script(&spec).map_err(|e| anyhow::anyhow!("{}", e.0))?;
+    // The file is made with the first chunk, so a script that fails to load leaves none.
+    let mut wav: Option<WavSink> = None;
+    let result = render_script_into(&spec, &mut |l, r| {
+        if wav.is_none() {
+            wav = Some(WavSink::create(&a.output, a.sr).map_err(|e| format!("{e:#}"))?);
+        }
+        wav.as_mut().map_or(Ok(()), |w| w.write(l, r))
+    });
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => {
+            if wav.take().is_some() {
+                std::fs::remove_file(&a.output).ok();
+            }
+            anyhow::bail!("{}", e.0)
+        }
+    };
+    wav.context("nothing was rendered")?.finish()?;
     let took = started.elapsed().as_secs_f64();
-    write_wav(&a.output, &audio)?;
     eprintln!(
         "rendered {} for {:.2} s in {took:.3} s ({:.0}× real time): {} callbacks, {} errors, {} runaway callbacks interrupted{} -> {}",
         script.display(),
