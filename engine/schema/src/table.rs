@@ -13,7 +13,10 @@ macro_rules! schema {
             $( $(#[$om:meta])* $opt:ident { $( $ov:ident = $on:literal ),+ $(,)? } )*
         }
         params {
-            $( $(#[$pm:meta])* $pv:ident = $ctor:ident ( $($args:tt)* ) ),+ $(,)?
+            $(
+                $(#[$pm:meta])*
+                $pv:ident = $ctor:ident ( $($args:tt)* ) $( . $post:ident () )*
+            ),+ $(,)?
         }
     ) => {
         $(
@@ -60,14 +63,11 @@ macro_rules! schema {
 
         /// Every parameter, indexed by amSynth's parameter number.
         pub static PARAMS: [ParamSpec; NUM_PARAMS] = [
-            $( schema!(@row $pv $ctor ( $($args)* )) ),+
+            $( schema!(@row $pv $ctor ( $($args)* )) $( . $post () )* ),+
         ];
     };
     (@row $pv:ident categ ( $opt:ident, $($rest:tt)* )) => {
         categ(ParamId::$pv as usize, $opt::NAMES, $($rest)*)
-    };
-    (@row $pv:ident categ_truncated ( $opt:ident, $($rest:tt)* )) => {
-        categ_truncated(ParamId::$pv as usize, $opt::NAMES, $($rest)*)
     };
     (@row $pv:ident $ctor:ident ( $($args:tt)* )) => {
         $ctor(ParamId::$pv as usize, $($args)*)
@@ -137,17 +137,13 @@ const fn categ(
     }
 }
 
-/// A categorical parameter whose stored value is truncated rather than rounded.
-const fn categ_truncated(
-    index: usize,
-    options: &'static [&'static str],
-    id: &'static str,
-    label: &'static str,
-    default: f32,
-) -> ParamSpec {
-    ParamSpec {
-        rounding: Rounding::Truncate,
-        ..categ(index, options, id, label, default)
+impl ParamSpec {
+    /// The same row with its stored value truncated rather than rounded.
+    const fn truncated(self) -> ParamSpec {
+        ParamSpec {
+            rounding: Rounding::Truncate,
+            ..self
+        }
     }
 }
 
@@ -235,7 +231,7 @@ schema! {
         FilterVelSens = cont("filter_vel_sens", "Filter Velocity", 0.0, 1.0, 1.0, LINEAR, "", true),
         AmpVelSens = cont("amp_vel_sens", "Amp Velocity", 0.0, 1.0, 1.0, LINEAR, "", true),
         // amSynth 1.13.x (Debian's, our fidelity reference) casts this to int: 0.9 is "always".
-        PortamentoMode = categ_truncated(PortamentoMode, "portamento_mode", "Portamento Mode", 0.0),
+        PortamentoMode = categ(PortamentoMode, "portamento_mode", "Portamento Mode", 0.0).truncated(),
     }
 }
 
