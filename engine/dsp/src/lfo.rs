@@ -1,33 +1,10 @@
 //! The modulation LFO (amSynth's 7 waveforms), evaluated at control-block boundaries: pitch and
 //! cutoff read the value at the block start, amplitude ramps between block boundaries.
 
+use wyrd_schema::LfoWaveform;
+
 use crate::math::sin_turns;
 use crate::noise::Noise;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LfoWave {
-    Sine,
-    Square,
-    Triangle,
-    Noise,
-    SampleHold,
-    SawUp,
-    SawDown,
-}
-
-impl LfoWave {
-    pub fn from_index(i: f32) -> LfoWave {
-        match i as u32 {
-            0 => LfoWave::Sine,
-            1 => LfoWave::Square,
-            2 => LfoWave::Triangle,
-            3 => LfoWave::Noise,
-            4 => LfoWave::SampleHold,
-            5 => LfoWave::SawUp,
-            _ => LfoWave::SawDown,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Lfo {
@@ -49,18 +26,18 @@ impl Default for Lfo {
 }
 
 /// Value of a periodic LFO shape at phase `p` in turns.
-fn shape(wave: LfoWave, p: f64) -> f32 {
+fn shape(wave: LfoWaveform, p: f64) -> f32 {
     match wave {
-        LfoWave::Sine => sin_turns(p),
+        LfoWaveform::Sine => sin_turns(p),
         // amSynth's square starts at +1, so at 0 Hz it is a constant +1.
-        LfoWave::Square => {
+        LfoWaveform::Square => {
             if p < 0.5 {
                 1.0
             } else {
                 -1.0
             }
         }
-        LfoWave::Triangle => {
+        LfoWaveform::Triangle => {
             let v = if p < 0.25 {
                 4.0 * p
             } else if p < 0.75 {
@@ -70,15 +47,15 @@ fn shape(wave: LfoWave, p: f64) -> f32 {
             };
             v as f32
         }
-        LfoWave::SawUp => (if p < 0.5 { 2.0 * p } else { 2.0 * p - 2.0 }) as f32,
-        LfoWave::SawDown => (if p < 0.5 { -2.0 * p } else { 2.0 - 2.0 * p }) as f32,
-        LfoWave::Noise | LfoWave::SampleHold => 0.0,
+        LfoWaveform::SawUp => (if p < 0.5 { 2.0 * p } else { 2.0 * p - 2.0 }) as f32,
+        LfoWaveform::SawDown => (if p < 0.5 { -2.0 * p } else { 2.0 - 2.0 * p }) as f32,
+        LfoWaveform::Noise | LfoWaveform::SampleHold => 0.0,
     }
 }
 
 impl Lfo {
     /// Restart at phase 0 (a voice started from silence).
-    pub fn reset(&mut self, wave: LfoWave, noise: &mut Noise) {
+    pub fn reset(&mut self, wave: LfoWaveform, noise: &mut Noise) {
         *self = Lfo::default();
         self.value = self.evaluate(wave, 0.0, 0, noise);
     }
@@ -91,7 +68,7 @@ impl Lfo {
     /// Advance `n` samples at `hz`; returns (value at block start, value at block end).
     pub fn advance(
         &mut self,
-        wave: LfoWave,
+        wave: LfoWaveform,
         hz: f32,
         sr: f32,
         n: usize,
@@ -105,10 +82,10 @@ impl Lfo {
         (start, self.value)
     }
 
-    fn evaluate(&mut self, wave: LfoWave, inc: f64, n: usize, noise: &mut Noise) -> f32 {
+    fn evaluate(&mut self, wave: LfoWaveform, inc: f64, n: usize, noise: &mut Noise) -> f32 {
         match wave {
-            LfoWave::Noise => noise.sample(),
-            LfoWave::SampleHold => {
+            LfoWaveform::Noise => noise.sample(),
+            LfoWaveform::SampleHold => {
                 // A new value every sr/f samples; at 0 Hz every time it is read (amSynth on x86-64).
                 self.hold_left -= n as f64;
                 if self.hold_left <= 0.0 {
@@ -134,10 +111,10 @@ mod tests {
     fn zero_hz_is_constant_like_amsynth() {
         let mut noise = Noise::new(1);
         for (wave, expect) in [
-            (LfoWave::Sine, 0.0),
-            (LfoWave::Square, 1.0),
-            (LfoWave::Triangle, 0.0),
-            (LfoWave::SawUp, 0.0),
+            (LfoWaveform::Sine, 0.0),
+            (LfoWaveform::Square, 1.0),
+            (LfoWaveform::Triangle, 0.0),
+            (LfoWaveform::SawUp, 0.0),
         ] {
             let mut lfo = Lfo::default();
             lfo.reset(wave, &mut noise);
@@ -154,11 +131,11 @@ mod tests {
     fn sine_completes_a_cycle_per_period() {
         let mut noise = Noise::new(1);
         let mut lfo = Lfo::default();
-        lfo.reset(LfoWave::Sine, &mut noise);
+        lfo.reset(LfoWaveform::Sine, &mut noise);
         // 1 Hz at 48 kHz: a quarter period is 12 000 samples.
-        let (_, v) = lfo.advance(LfoWave::Sine, 1.0, 48_000.0, 12_000, &mut noise);
+        let (_, v) = lfo.advance(LfoWaveform::Sine, 1.0, 48_000.0, 12_000, &mut noise);
         assert!((v - 1.0).abs() < 1e-5);
-        let (_, v) = lfo.advance(LfoWave::Sine, 1.0, 48_000.0, 24_000, &mut noise);
+        let (_, v) = lfo.advance(LfoWaveform::Sine, 1.0, 48_000.0, 24_000, &mut noise);
         assert!((v + 1.0).abs() < 1e-5);
     }
 }

@@ -12,7 +12,7 @@ pub mod fx;
 pub mod lfo;
 pub mod math;
 mod noise;
-pub mod osc;
+pub mod oscillator;
 mod params;
 mod synth;
 mod voice;

@@ -1,14 +1,15 @@
 //! Parameter state: targets set from anywhere, smoothed once per control block, and turned into
-//! the physical quantities the voices use (`Frame`). Voices ramp the per-sample quantities
-//! linearly from the previous block's frame to this one, so any parameter stream is click-free.
+//! the physical quantities the voices use ([`BlockParams`]). Voices ramp the per-sample
+//! quantities linearly from the previous block's values to this one's, so any parameter stream is
+//! click-free.
 
-use wyrd_schema::{ParamId as P, NUM_PARAMS, PARAMS};
+use wyrd_schema::{
+    FilterSlope, FilterType, FreqModDest, LfoWaveform, OffOn, ParamId as P, Waveform, NUM_PARAMS,
+    PARAMS,
+};
 
 use crate::env::AdsrParams;
-use crate::filter::FilterType;
-use crate::lfo::LfoWave;
 use crate::math::one_pole_coef;
-use crate::osc::Wave;
 
 /// Samples per control block: LFO, envelopes read per block, filter coefficients and pitch.
 pub const CONTROL_BLOCK: usize = 64;
@@ -20,6 +21,9 @@ pub struct ParamState {
     target: [f32; NUM_PARAMS],
     current: [f32; NUM_PARAMS],
     coef: f32,
+    /// `current` through the laws, `None` once `current` has moved. Most blocks change nothing,
+    /// and the laws cost powers and exponentials.
+    block: Option<BlockParams>,
 }
 
 impl ParamState {
@@ -29,6 +33,7 @@ impl ParamState {
             target: d,
             current: d,
             coef: one_pole_coef(SMOOTHING_SECONDS, sample_rate, CONTROL_BLOCK),
+            block: None,
         }
     }
 
@@ -37,6 +42,7 @@ impl ParamState {
             self.target[index] = spec.sanitize(value);
             if !spec.smoothed {
                 self.current[index] = self.target[index];
+                self.block = None;
             }
         }
     }
@@ -48,6 +54,7 @@ impl ParamState {
     /// Jump to the targets (a preset load, when nothing is sounding).
     pub fn snap(&mut self) {
         self.current = self.target;
+        self.block = None;
     }
 
     /// One control block of smoothing toward the targets.
@@ -58,13 +65,15 @@ impl ParamState {
         } else {
             1.0 - (1.0 - self.coef).powf(n as f32 / CONTROL_BLOCK as f32)
         };
-        for i in 0..NUM_PARAMS {
-            let d = self.target[i] - self.current[i];
-            self.current[i] = if d.abs() < 1e-7 {
-                self.target[i]
-            } else {
-                self.current[i] + k * d
-            };
+        let mut moved = false;
+        for (c, &t) in self.current.iter_mut().zip(&self.target) {
+            let d = t - *c;
+            let next = if d.abs() < 1e-7 { t } else { *c + k * d };
+            moved |= next.to_bits() != c.to_bits();
+            *c = next;
+        }
+        if moved {
+            self.block = None;
         }
     }
 
@@ -87,11 +96,22 @@ impl ParamState {
     }
 
     /// The voices' view of the parameters for this block.
-    pub fn frame(&self) -> Frame {
+    pub fn block_params(&mut self) -> BlockParams {
+        match self.block {
+            Some(b) => b,
+            None => {
+                let b = self.compute();
+                self.block = Some(b);
+                b
+            }
+        }
+    }
+
+    fn compute(&self) -> BlockParams {
         let mix = self.v(P::OscMix);
         let ring = self.v(P::OscMixMode);
-        let osc1_wave = Wave::from_index(self.v(P::Osc1Waveform));
-        Frame {
+        let osc1_wave = Waveform::from_value(self.v(P::Osc1Waveform));
+        BlockParams {
             g1: (1.0 - ring) * (1.0 - mix) * 0.5,
             g2: (1.0 - ring) * (1.0 + mix) * 0.5,
             ring,
@@ -99,20 +119,21 @@ impl ParamState {
             amp_mod_depth: self.phys(P::AmpModAmount),
             master_gain: self.phys(P::MasterVol),
             osc1_wave,
-            osc2_wave: Wave::from_index(self.v(P::Osc2Waveform)),
+            osc2_wave: Waveform::from_value(self.v(P::Osc2Waveform)),
             pw1: self.v(P::Osc1Pulsewidth),
             pw2: self.v(P::Osc2Pulsewidth),
             // amSynth keeps an old bug for compatibility: sync only follows a sine or saw osc 1.
-            sync: self.v(P::Osc2Sync) >= 0.5 && matches!(osc1_wave, Wave::Sine | Wave::SawTri),
+            sync: OffOn::from_value(self.v(P::Osc2Sync)) == OffOn::On
+                && matches!(osc1_wave, Waveform::Sine | Waveform::Saw),
             osc2_ratio: self.phys(P::Osc2Detune)
                 * self.v(P::Osc2Range).exp2()
                 * (self.v(P::Osc2Pitch) / 12.0).exp2(),
             fm_depth: self.phys(P::FreqModAmount),
-            fm_dest: self.v(P::FreqModOsc) as u8,
-            lfo_wave: LfoWave::from_index(self.v(P::LfoWaveform)),
+            fm_dest: FreqModDest::from_value(self.v(P::FreqModOsc)),
+            lfo_wave: LfoWaveform::from_value(self.v(P::LfoWaveform)),
             lfo_hz: self.phys(P::LfoFreq),
-            filter_type: FilterType::from_index(self.v(P::FilterType)),
-            filter_stages: if self.v(P::FilterSlope) >= 0.5 { 2 } else { 1 },
+            filter_type: FilterType::from_value(self.v(P::FilterType)),
+            filter_slope: FilterSlope::from_value(self.v(P::FilterSlope)),
             cutoff_mult: self.phys(P::FilterCutoff),
             q: self.phys(P::FilterResonance),
             kbd_track: self.v(P::FilterKbdTrack),
@@ -138,25 +159,25 @@ impl ParamState {
 
 /// Physical parameter values for one control block.
 #[derive(Debug, Clone, Copy)]
-pub struct Frame {
+pub struct BlockParams {
     pub g1: f32,
     pub g2: f32,
     pub ring: f32,
     pub amp_vel_sens: f32,
     pub amp_mod_depth: f32,
     pub master_gain: f32,
-    pub osc1_wave: Wave,
-    pub osc2_wave: Wave,
+    pub osc1_wave: Waveform,
+    pub osc2_wave: Waveform,
     pub pw1: f32,
     pub pw2: f32,
     pub sync: bool,
     pub osc2_ratio: f32,
     pub fm_depth: f32,
-    pub fm_dest: u8,
-    pub lfo_wave: LfoWave,
+    pub fm_dest: FreqModDest,
+    pub lfo_wave: LfoWaveform,
     pub lfo_hz: f32,
     pub filter_type: FilterType,
-    pub filter_stages: usize,
+    pub filter_slope: FilterSlope,
     pub cutoff_mult: f32,
     pub q: f32,
     pub kbd_track: f32,
@@ -173,11 +194,12 @@ pub struct Frame {
     pub reverb_width: f32,
 }
 
-/// What a voice needs for one block: the previous and current frames plus global controls.
+/// What a voice needs for one block: the previous and current block's parameters plus global
+/// controls.
 #[derive(Debug, Clone, Copy)]
 pub struct BlockCtx {
-    pub prev: Frame,
-    pub cur: Frame,
+    pub prev: BlockParams,
+    pub cur: BlockParams,
     pub sample_rate: f32,
     /// Pitch-bend factor (2^(semitones/12)).
     pub bend: f32,

@@ -1,25 +1,18 @@
 //! The polyphonic synth: voice allocation, keyboard modes, portamento and the global effects.
 //! Everything here runs on the audio thread: no allocation after `new`.
 
-use wyrd_schema::{ParamId, NUM_PARAMS};
+use wyrd_schema::{KeyboardMode, ParamId, PortamentoMode, NUM_PARAMS};
 
 use crate::fx::{distortion, limiter::Limiter, reverb::Reverb, reverb::ReverbParams};
 use crate::math::note_to_hz;
 use crate::noise::Noise;
-use crate::params::{BlockCtx, Frame, ParamState, CONTROL_BLOCK};
+use crate::params::{BlockCtx, BlockParams, ParamState, CONTROL_BLOCK};
 use crate::voice::{State, Voice};
 
 /// Extra voice slots where stolen voices fade out.
 const FADE_SLOTS: usize = 4;
 /// Default polyphony.
 pub const DEFAULT_VOICES: usize = 16;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyboardMode {
-    Poly,
-    Mono,
-    Legato,
-}
 
 /// Held keys in press order, for mono/legato's last-note priority.
 #[derive(Debug, Clone)]
@@ -53,8 +46,8 @@ pub struct Synth {
     sample_rate: f32,
     max_voices: usize,
     params: ParamState,
-    prev: Frame,
-    cur: Frame,
+    prev: BlockParams,
+    cur: BlockParams,
     voices: Vec<Voice>,
     noise: Noise,
     age: u64,
@@ -77,8 +70,8 @@ impl Synth {
         crate::blep::tables();
         let max_voices = max_voices.max(1);
         let mut noise = Noise::new(1);
-        let params = ParamState::new(sample_rate);
-        let frame = params.frame();
+        let mut params = ParamState::new(sample_rate);
+        let block = params.block_params();
         Synth {
             sample_rate,
             max_voices,
@@ -86,8 +79,8 @@ impl Synth {
                 .map(|_| Voice::new(sample_rate, noise.fork()))
                 .collect(),
             params,
-            prev: frame,
-            cur: frame,
+            prev: block,
+            cur: block,
             noise,
             age: 0,
             keys: KeyStack {
@@ -133,18 +126,14 @@ impl Synth {
         self.all_sound_off();
         self.set_patch(values);
         self.params.snap();
-        self.cur = self.params.frame();
+        self.cur = self.params.block_params();
         self.prev = self.cur;
     }
 
     /// Set one parameter (stored units; clamped and snapped). Out-of-range indices are ignored.
     pub fn set_param(&mut self, index: usize, value: f32) {
         if index == ParamId::KeyboardMode as usize {
-            let mode = match wyrd_schema::PARAMS[index].sanitize(value) as u32 {
-                1 => KeyboardMode::Mono,
-                2 => KeyboardMode::Legato,
-                _ => KeyboardMode::Poly,
-            };
+            let mode = KeyboardMode::from_value(wyrd_schema::PARAMS[index].sanitize(value));
             if mode != self.mode {
                 // amSynth kills all voices when the keyboard mode changes.
                 self.all_notes_off_now();
@@ -198,7 +187,9 @@ impl Synth {
         self.keys.push(note);
         self.key_velocity[usize::from(note)] = velocity;
         let hz = note_to_hz(f32::from(note));
-        let legato_glide_only = self.params.target(ParamId::PortamentoMode as usize) >= 1.0;
+        let legato_glide_only =
+            PortamentoMode::from_value(self.params.target(ParamId::PortamentoMode as usize))
+                == PortamentoMode::Legato;
         match self.mode {
             KeyboardMode::Poly => {
                 let from = if legato_glide_only && !others_held {
@@ -364,7 +355,7 @@ impl Synth {
         let n = left.len();
         self.prev = self.cur;
         self.params.tick(n);
-        self.cur = self.params.frame();
+        self.cur = self.params.block_params();
         let ctx = self.ctx();
         let mono = &mut self.mono[..n];
         mono.fill(0.0);
@@ -372,7 +363,7 @@ impl Synth {
             v.render(&ctx, mono);
         }
         distortion::process(mono, self.prev.crunch, self.cur.crunch);
-        let rp = |f: &Frame| ReverbParams {
+        let rp = |f: &BlockParams| ReverbParams {
             wet: f.reverb_wet,
             room: f.reverb_room,
             damp: f.reverb_damp,

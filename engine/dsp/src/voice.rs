@@ -1,13 +1,15 @@
 //! One voice: two oscillators → mixer/ring mod → filter → VCA, with its own LFO and envelopes
 //! (../shared/amsynth-params.md §3.1–3.7).
 
+use wyrd_schema::{FilterType, FreqModDest};
+
 use crate::env::Adsr;
-use crate::filter::{Coefs, Filter, FilterType};
+use crate::filter::{Coefs, Filter};
 use crate::lfo::Lfo;
 use crate::math::note_to_hz;
 use crate::noise::Noise;
-use crate::osc::{Osc, OscBlock};
-use crate::params::{BlockCtx, CONTROL_BLOCK};
+use crate::oscillator::{Oscillator, OscillatorBlock};
+use crate::params::{BlockCtx, BlockParams, CONTROL_BLOCK};
 
 /// Key-tracking centre: middle C.
 const KBD_CENTRE_HZ: f32 = 261.626;
@@ -35,8 +37,8 @@ pub struct Voice {
     hz: f32,
     target_hz: f32,
     glide_step: f32,
-    osc1: Osc,
-    osc2: Osc,
+    osc1: Oscillator,
+    osc2: Oscillator,
     lfo: Lfo,
     pub amp_env: Adsr,
     filter_env: Adsr,
@@ -61,8 +63,8 @@ impl Voice {
             hz: 0.0,
             target_hz: 0.0,
             glide_step: 0.0,
-            osc1: Osc::default(),
-            osc2: Osc::default(),
+            osc1: Oscillator::default(),
+            osc2: Oscillator::default(),
             lfo: Lfo::default(),
             amp_env: Adsr::new(sample_rate),
             filter_env: Adsr::new(sample_rate),
@@ -195,9 +197,9 @@ impl Voice {
         self.advance_glide(n);
         let fm = 1.0 + cur.fm_depth * lfo0;
         let (fm1, fm2) = match cur.fm_dest {
-            1 => (fm, 1.0),
-            2 => (1.0, fm),
-            _ => (fm, fm),
+            FreqModDest::Osc1 => (fm, 1.0),
+            FreqModDest::Osc2 => (1.0, fm),
+            FreqModDest::Both => (fm, fm),
         };
         let nyquist = 0.5 * sr;
         let f1 = (f_n * ctx.bend * fm1).clamp(0.0, nyquist);
@@ -207,38 +209,37 @@ impl Voice {
             (self.inc1, self.inc2) = (inc1, inc2);
         }
 
-        let mut a = [0.0f32; CONTROL_BLOCK];
-        let mut b = [0.0f32; CONTROL_BLOCK];
-        let (a, b) = (&mut a[..n], &mut b[..n]);
-        let o1 = OscBlock {
+        let o1 = OscillatorBlock {
             wave: cur.osc1_wave,
             pulsewidth: cur.pw1,
             inc_start: self.inc1,
             inc_end: inc1,
             sync: None,
         };
-        let o2 = OscBlock {
+        let o2 = OscillatorBlock {
             wave: cur.osc2_wave,
             pulsewidth: cur.pw2,
             inc_start: self.inc2,
             inc_end: inc2,
             sync: cur.sync.then_some((self.inc1, inc1)),
         };
-        self.osc1.process(&o1, &mut self.noise, a);
-        self.osc2.process(&o2, &mut self.noise, b);
+        let x1 = self.osc1.process(&o1, &mut self.noise, n);
+        let x2 = self.osc2.process(&o2, &mut self.noise, n);
         (self.inc1, self.inc2) = (inc1, inc2);
 
         // Mixer and ring modulation, gains ramped across the block when they move.
+        let mut mix = [0.0f32; CONTROL_BLOCK];
+        let mix = &mut mix[..n];
         let step = 1.0 / n as f32;
         if prev.g1 == cur.g1 && prev.g2 == cur.g2 && prev.ring == cur.ring {
             let (g1, g2, r) = (cur.g1, cur.g2, cur.ring);
             if r == 0.0 {
-                for (x, y) in a.iter_mut().zip(b.iter()) {
-                    *x = g1 * *x + g2 * *y;
+                for ((m, x), y) in mix.iter_mut().zip(x1).zip(x2) {
+                    *m = g1 * *x + g2 * *y;
                 }
             } else {
-                for (x, y) in a.iter_mut().zip(b.iter()) {
-                    *x = g1 * *x + g2 * *y + r * *x * *y;
+                for ((m, x), y) in mix.iter_mut().zip(x1).zip(x2) {
+                    *m = g1 * *x + g2 * *y + r * *x * *y;
                 }
             }
         } else {
@@ -248,11 +249,11 @@ impl Voice {
                 (cur.ring - prev.ring) * step,
             );
             let (mut g1, mut g2, mut r) = (prev.g1, prev.g2, prev.ring);
-            for (x, y) in a.iter_mut().zip(b.iter()) {
+            for ((m, x), y) in mix.iter_mut().zip(x1).zip(x2) {
                 g1 += dg1;
                 g2 += dg2;
                 r += dr;
-                *x = g1 * *x + g2 * *y + r * *x * *y;
+                *m = g1 * *x + g2 * *y + r * *x * *y;
             }
         }
 
@@ -276,17 +277,19 @@ impl Voice {
                 f64::from(sr),
             );
             self.filter
-                .process(cur.filter_type, &coefs, cur.filter_stages, a);
+                .process(cur.filter_type, &coefs, cur.filter_slope, mix);
         }
 
         // VCA: envelope × velocity × LFO tremolo × master volume, declicked by a one-pole.
-        let amp_factor = |f: &crate::params::Frame, lfo: f32| {
+        let amp_factor = |f: &BlockParams, lfo: f32| {
             (1.0 - f.amp_vel_sens + f.amp_vel_sens * self.velocity)
                 * (1.0 - f.amp_mod_depth * (1.0 - lfo) * 0.5)
                 * f.master_gain
         };
         let (k0, k1) = (amp_factor(prev, lfo0), amp_factor(cur, lfo1));
-        let held = self.amp_env.process(&cur.amp_env, b);
+        let mut env = [0.0f32; CONTROL_BLOCK];
+        let env = &mut env[..n];
+        let held = self.amp_env.process(&cur.amp_env, env);
         let pole = self.gain_pole;
         let mut gain = self.gain;
         match self.state {
@@ -294,7 +297,7 @@ impl Voice {
                 let (dk, mut k) = ((k1 - k0) * step, k0);
                 let fade_step = 1.0 / self.fade_len as f32;
                 let mut fade = left as f32 * fade_step;
-                for ((o, x), e) in out.iter_mut().zip(a.iter()).zip(b.iter()) {
+                for ((o, x), e) in out.iter_mut().zip(mix.iter()).zip(env.iter()) {
                     k += dk;
                     fade = (fade - fade_step).max(0.0);
                     gain = gain * pole + (1.0 - pole) * *e * k;
@@ -309,15 +312,15 @@ impl Voice {
             }
             // A held note with steady gain: the declicking smoother has settled, so the gain is
             // a constant and the loop vectorises.
-            _ if held && k0 == k1 && (gain - b[0] * k1).abs() < 1e-7 => {
-                gain = b[0] * k1;
-                for (o, x) in out.iter_mut().zip(a.iter()) {
+            _ if held && k0 == k1 && (gain - env[0] * k1).abs() < 1e-7 => {
+                gain = env[0] * k1;
+                for (o, x) in out.iter_mut().zip(mix.iter()) {
                     *o += *x * gain;
                 }
             }
             _ => {
                 let (dk, mut k) = ((k1 - k0) * step, k0);
-                for ((o, x), e) in out.iter_mut().zip(a.iter()).zip(b.iter()) {
+                for ((o, x), e) in out.iter_mut().zip(mix.iter()).zip(env.iter()) {
                     k += dk;
                     gain = gain * pole + (1.0 - pole) * *e * k;
                     *o += *x * gain;

@@ -5,6 +5,8 @@
 const ATTACK_SECONDS: f32 = 0.0001;
 const RELEASE_SECONDS: f32 = 0.5;
 const THRESHOLD: f32 = 0.9;
+/// Samples the limiter works on at a time.
+const CHUNK: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Limiter {
@@ -28,28 +30,41 @@ impl Limiter {
 
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
         let mut peak = self.peak;
-        for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-            // A non-finite sample must not poison the follower for the rest of the stream.
-            if !(l.is_finite() && r.is_finite()) {
-                (*l, *r) = (0.0, 0.0);
-            }
-            let level = l.abs() + r.abs();
-            let coef = if level > peak {
-                self.attack
-            } else {
-                self.release
-            };
-            peak += coef * (level - peak);
-            if peak > THRESHOLD {
-                let g = THRESHOLD / peak;
-                *l *= g;
-                *r *= g;
-            }
-            // The follower lags a fast transient by a few samples; clamp what slips through.
-            *l = guard(*l);
-            *r = guard(*r);
+        for (l, r) in left.chunks_mut(CHUNK).zip(right.chunks_mut(CHUNK)) {
+            peak = self.chunk(peak, l, r);
         }
         self.peak = if peak.is_finite() { peak } else { 0.0 };
+    }
+
+    /// Only the follower is sequential, so it runs alone; the passes before and after it
+    /// vectorise.
+    fn chunk(&self, mut peak: f32, left: &mut [f32], right: &mut [f32]) -> f32 {
+        let n = left.len().min(right.len());
+        let (left, right) = (&mut left[..n], &mut right[..n]);
+        let mut level = [0.0f32; CHUNK];
+        let level = &mut level[..n];
+        for ((l, r), v) in left.iter_mut().zip(right.iter_mut()).zip(level.iter_mut()) {
+            // A non-finite sample must not poison the follower for the rest of the stream.
+            let finite = l.is_finite() & r.is_finite();
+            *l = if finite { *l } else { 0.0 };
+            *r = if finite { *r } else { 0.0 };
+            *v = l.abs() + r.abs();
+        }
+        // The gain for each sample; 1 (where the limiter is idle) leaves a finite sample as it is.
+        let mut gain = [1.0f32; CHUNK];
+        for (&v, g) in level.iter().zip(gain.iter_mut()) {
+            let coef = if v > peak { self.attack } else { self.release };
+            peak += coef * (v - peak);
+            if peak > THRESHOLD {
+                *g = THRESHOLD / peak;
+            }
+        }
+        for ((l, r), &g) in left.iter_mut().zip(right.iter_mut()).zip(gain.iter()) {
+            // The follower lags a fast transient by a few samples; clamp what slips through.
+            *l = guard(*l * g);
+            *r = guard(*r * g);
+        }
+        peak
     }
 }
 

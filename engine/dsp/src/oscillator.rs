@@ -5,6 +5,10 @@
 //! delayed by `blep::HALF` samples and, at each step or corner inside a sample, adds a BLEP/BLAMP
 //! residual around it (see `blep`). The delay is the same for every waveform, so both oscillators
 //! of a voice stay aligned; the buffer's last `2·HALF` samples carry into the next block.
+//! At a steady pitch, the common case, saw and pulse have closed forms between their steps and
+//! are written a stretch at a time.
+
+use wyrd_schema::Waveform;
 
 use crate::blep::{self, Tables, FIRST_TAP, HALF, TAPS};
 use crate::math::sin_turns;
@@ -14,32 +18,10 @@ use crate::params::CONTROL_BLOCK;
 const CARRY: usize = 2 * HALF;
 const BUF: usize = CONTROL_BLOCK + CARRY;
 
-/// Waveforms in amSynth's order (`osc1_waveform` values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wave {
-    Sine,
-    Pulse,
-    SawTri,
-    Noise,
-    SampleHold,
-}
-
-impl Wave {
-    pub fn from_index(i: f32) -> Wave {
-        match i as u32 {
-            0 => Wave::Sine,
-            1 => Wave::Pulse,
-            3 => Wave::Noise,
-            4 => Wave::SampleHold,
-            _ => Wave::SawTri,
-        }
-    }
-}
-
 /// The shape of one period, fixed for a control block.
 #[derive(Debug, Clone, Copy)]
 struct Shape {
-    wave: Wave,
+    wave: Waveform,
     /// Pulse: duty cycle. Triangle: position of the peak; the trough is at 1 − knee.
     knee: f64,
     /// Triangle: rising and falling slopes (value per turn).
@@ -50,17 +32,17 @@ struct Shape {
 }
 
 impl Shape {
-    fn new(wave: Wave, pulsewidth: f32, inc: f64) -> Shape {
+    fn new(wave: Waveform, pulsewidth: f32, inc: f64) -> Shape {
         let pw = f64::from(pulsewidth.clamp(0.0, 1.0));
         match wave {
-            Wave::Pulse => Shape {
+            Waveform::Pulse => Shape {
                 wave,
                 knee: 0.5 * (1.0 + pw.min(0.9)),
                 up: 0.0,
                 down: 0.0,
                 saw: false,
             },
-            Wave::SawTri => {
+            Waveform::Saw => {
                 // amSynth: shape a = (pw+1)/2; rise 0→1 on [0, a/2), fall to −1 until 1 − a/2.
                 let a = 0.5 * (pw + 1.0);
                 let fall = 1.0 - a;
@@ -87,7 +69,7 @@ impl Shape {
     /// the fixed-point phase (see `value`).
     #[inline]
     fn value(&self, p: f64) -> f32 {
-        if self.wave == Wave::Sine {
+        if self.wave == Waveform::Sine {
             return sin_turns(p);
         }
         let v = if p < self.knee {
@@ -102,34 +84,42 @@ impl Shape {
 }
 
 #[derive(Debug, Clone)]
-pub struct Osc {
+pub struct Oscillator {
+    gen: Generator,
+    /// The block buffer (see `Block`). It lives here rather than on the stack so that neither the
+    /// output nor the carry has to be copied out: the voice reads the output in place.
+    buf: [f32; BUF],
+    /// Length of the last block: its output is `buf[..last]` and its carry follows.
+    last: usize,
+}
+
+impl Default for Oscillator {
+    fn default() -> Self {
+        Oscillator {
+            gen: Generator::default(),
+            buf: [0.0; BUF],
+            last: 0,
+        }
+    }
+}
+
+/// The oscillator's state apart from its buffer.
+#[derive(Debug, Clone, Copy, Default)]
+struct Generator {
     /// Phase in turns as 32-bit fixed point: wrapping is free and a saw is the phase read as a
     /// signed number. 2^-32 turns per sample is 0.00001 Hz of resolution.
     phase: u32,
-    carry: [f32; CARRY],
     held: f32,
     hold_left: u32,
     /// Phase of the sync master (osc 1's frequency), used by osc 2 only.
     sync_phase: u32,
 }
 
-impl Default for Osc {
-    fn default() -> Self {
-        Osc {
-            phase: 0,
-            carry: [0.0; CARRY],
-            held: 0.0,
-            hold_left: 0,
-            sync_phase: 0,
-        }
-    }
-}
-
 /// Per-block oscillator controls. Increments are in turns per sample, ramped linearly over the
 /// block like amSynth's per-block frequency interpolation.
 #[derive(Debug, Clone, Copy)]
-pub struct OscBlock {
-    pub wave: Wave,
+pub struct OscillatorBlock {
+    pub wave: Waveform,
     pub pulsewidth: f32,
     pub inc_start: f64,
     pub inc_end: f64,
@@ -138,6 +128,8 @@ pub struct OscBlock {
 }
 
 const TURN: f64 = 4_294_967_296.0;
+/// The fixed-point phase read as a signed number, scaled to [−1, 1).
+const SAW_SCALE: f32 = 1.0 / 2_147_483_648.0;
 
 /// An increment as fixed point (at most half a turn: Nyquist).
 fn fixed(turns: f64) -> u32 {
@@ -218,7 +210,7 @@ fn turns(p: u32) -> f64 {
 /// The block buffer: sample i of the block is written at `HALF + i`, and its residual taps at
 /// `HALF + i + FIRST_TAP ..`.
 struct Block<'a> {
-    buf: [f32; BUF],
+    buf: &'a mut [f32; BUF],
     t: &'a Tables,
 }
 
@@ -242,45 +234,130 @@ impl Block<'_> {
     }
 }
 
-impl Osc {
+impl Oscillator {
     /// Restart at phase 0 with an empty delay line (a silent voice being started).
     pub fn reset(&mut self) {
-        *self = Osc::default();
+        *self = Oscillator::default();
     }
 
-    /// Render `out.len()` (≤ CONTROL_BLOCK) samples into `out`.
-    pub fn process(&mut self, b: &OscBlock, noise: &mut Noise, out: &mut [f32]) {
-        let n = out.len();
+    /// Render `n` (≤ CONTROL_BLOCK) samples and return them.
+    pub fn process(&mut self, b: &OscillatorBlock, noise: &mut Noise, n: usize) -> &[f32] {
+        assert!(n <= CONTROL_BLOCK);
+        self.buf.copy_within(self.last..self.last + CARRY, 0);
+        self.buf[CARRY..].fill(0.0);
+        self.last = n;
         let mut blk = Block {
-            buf: [0.0; BUF],
+            buf: &mut self.buf,
             t: blep::tables(),
         };
-        blk.buf[..CARRY].copy_from_slice(&self.carry);
+        let gen = &mut self.gen;
         let inc = Ramp::new(b.inc_start, b.inc_end, n);
         let shape = Shape::new(b.wave, b.pulsewidth, b.inc_start.max(b.inc_end));
         match (b.wave, b.sync) {
-            (Wave::Noise, _) => {
+            (Waveform::Noise, _) => {
                 for v in blk.naive(n) {
                     *v += noise.sample();
                 }
             }
-            (Wave::SampleHold, _) => self.sample_hold(&mut blk, n, inc, noise),
-            (_, Some((s0, s1))) => self.synced(&mut blk, n, inc, Ramp::new(s0, s1, n), &shape),
+            (Waveform::SampleHold, _) => gen.sample_hold(&mut blk, n, inc, noise),
+            (_, Some((s0, s1))) => gen.synced(&mut blk, n, inc, Ramp::new(s0, s1, n), &shape),
             (wave, None) => match inc.steady() {
-                Some(steady) => self.free(&mut blk, n, steady, wave, &shape),
-                None => self.free(&mut blk, n, inc, wave, &shape),
+                Some(Steady(d)) => gen.free_steady(&mut blk, n, d, wave, &shape),
+                None => gen.free(&mut blk, n, inc, wave, &shape),
             },
         }
-        out.copy_from_slice(&blk.buf[..n]);
-        self.carry.copy_from_slice(&blk.buf[n..n + CARRY]);
+        &self.buf[..n]
+    }
+}
+
+impl Generator {
+    /// An unsynced periodic waveform at a steady pitch. Saw and pulse have closed forms between
+    /// their steps, so they run as plain loops from one step to the next.
+    fn free_steady(&mut self, blk: &mut Block, n: usize, d: u32, wave: Waveform, shape: &Shape) {
+        match wave {
+            Waveform::Pulse => self.pulse_steady(blk, n, d, point(shape.knee)),
+            Waveform::Saw if shape.saw => self.saw_steady(blk, n, d),
+            _ => self.free(blk, n, Steady(d), wave, shape),
+        }
+    }
+
+    /// `saw` at a steady increment: each stretch without a step is written as one loop (it
+    /// vectorises); the samples with a step run `saw`'s own body, so every addition into the
+    /// buffer happens in the same order as there.
+    fn saw_steady(&mut self, blk: &mut Block, n: usize, d: u32) {
+        let mut p = self.phase;
+        let mut i = 0;
+        while i < n {
+            // The step is where the phase, read as signed, overflows to negative: never for
+            // d = 0, nor for d = 2^31 (negative read as signed, it can only wrap to positive).
+            let gap = if (d as i32) > 0 {
+                let room = (i64::from(i32::MAX) - i64::from(p as i32)) as u64 / u64::from(d);
+                room.min((n - i) as u64) as usize
+            } else {
+                n - i
+            };
+            let run = &mut blk.buf[HALF + i..HALF + i + gap];
+            for (k, v) in run.iter_mut().enumerate() {
+                *v += p.wrapping_add(d.wrapping_mul(k as u32 + 1)) as i32 as f32 * SAW_SCALE;
+            }
+            p = p.wrapping_add(d.wrapping_mul(gap as u32));
+            i += gap;
+            if i == n {
+                break;
+            }
+            let next = p.wrapping_add(d);
+            blk.step(i, -2.0, since(next - 0x8000_0000, d));
+            p = next;
+            blk.buf[HALF + i] += next as i32 as f32 * SAW_SCALE;
+            i += 1;
+        }
+        self.phase = p;
+    }
+
+    /// `pulse` at a steady increment. Between its edges the pulse is a constant, added as one
+    /// loop; the samples with an edge run `pulse`'s own body.
+    fn pulse_steady(&mut self, blk: &mut Block, n: usize, d: u32, duty: u32) {
+        let mut p = self.phase;
+        let mut i = 0;
+        while i < n {
+            // Samples before the phase crosses the duty point or wraps (as `crossed` sees it).
+            let gap = match d {
+                0 => n - i,
+                _ => {
+                    let to_duty = duty.wrapping_sub(p).wrapping_sub(1) / d;
+                    let to_wrap = !p / d;
+                    to_duty.min(to_wrap).min((n - i) as u32) as usize
+                }
+            };
+            let level = if p < duty { 1.0 } else { -1.0 };
+            for v in &mut blk.buf[HALF + i..HALF + i + gap] {
+                *v += level;
+            }
+            p = p.wrapping_add(d.wrapping_mul(gap as u32));
+            i += gap;
+            if i == n {
+                break;
+            }
+            if let Some(after) = crossed(p, d, duty) {
+                blk.step(i, -2.0, since(after, d));
+            }
+            let (next, wrapped) = p.overflowing_add(d);
+            if wrapped {
+                blk.step(i, 2.0, since(next, d));
+            }
+            p = next;
+            blk.buf[HALF + i] += if p < duty { 1.0 } else { -1.0 };
+            i += 1;
+        }
+        self.phase = p;
     }
 
     /// An unsynced periodic waveform.
-    fn free<I: Inc>(&mut self, blk: &mut Block, n: usize, inc: I, wave: Wave, shape: &Shape) {
+    fn free<I: Inc>(&mut self, blk: &mut Block, n: usize, inc: I, wave: Waveform, shape: &Shape) {
         match wave {
-            Wave::Pulse => self.pulse(blk, n, inc, point(shape.knee)),
-            Wave::SawTri if shape.saw => self.saw(blk, n, inc),
-            Wave::SawTri => self.triangle(blk, n, inc, shape),
+            Waveform::Pulse => self.pulse(blk, n, inc, point(shape.knee)),
+            Waveform::Saw if shape.saw => self.saw(blk, n, inc),
+            Waveform::Saw => self.triangle(blk, n, inc, shape),
             _ => self.sine(blk, n, inc),
         }
     }
@@ -297,7 +374,6 @@ impl Osc {
     /// amSynth's saw rises 0 → 1 over the first half turn, steps to −1 and rises to 0: exactly
     /// the fixed-point phase read as a signed number.
     fn saw<I: Inc>(&mut self, blk: &mut Block, n: usize, mut inc: I) {
-        const SCALE: f32 = 1.0 / 2_147_483_648.0;
         let mut p = self.phase;
         for i in 0..n {
             let d = inc.next();
@@ -306,7 +382,7 @@ impl Osc {
                 blk.step(i, -2.0, since(next as u32 - 0x8000_0000, d));
             }
             p = next as u32;
-            blk.buf[HALF + i] += next as f32 * SCALE;
+            blk.buf[HALF + i] += next as f32 * SAW_SCALE;
         }
         self.phase = p;
     }
@@ -367,9 +443,9 @@ impl Osc {
     /// One monomorphised loop per waveform keeps the per-sample work free of shape dispatch.
     fn synced(&mut self, blk: &mut Block, n: usize, inc: Ramp, master: Ramp, s: &Shape) {
         match s.wave {
-            Wave::Pulse => self.synced_as::<PULSE>(blk, n, inc, master, s),
-            Wave::SawTri if s.saw => self.synced_as::<SAW>(blk, n, inc, master, s),
-            Wave::SawTri => self.synced_as::<TRIANGLE>(blk, n, inc, master, s),
+            Waveform::Pulse => self.synced_as::<PULSE>(blk, n, inc, master, s),
+            Waveform::Saw if s.saw => self.synced_as::<SAW>(blk, n, inc, master, s),
+            Waveform::Saw => self.synced_as::<TRIANGLE>(blk, n, inc, master, s),
             _ => self.synced_as::<SINE>(blk, n, inc, master, s),
         }
     }
@@ -435,7 +511,7 @@ impl Points {
 #[inline(always)]
 fn value<const W: u8>(s: &Shape, pts: &Points, p: u32) -> f32 {
     match W {
-        SAW => p as i32 as f32 * (1.0 / 2_147_483_648.0),
+        SAW => p as i32 as f32 * SAW_SCALE,
         PULSE => {
             if p < pts.knee {
                 1.0
@@ -486,4 +562,90 @@ fn events<const W: u8>(
         _ => {}
     }
     from.wrapping_add(by)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// xorshift64*: a small deterministic source of test values.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u32 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32) as u32
+        }
+    }
+
+    /// The steady-pitch saw and pulse add exactly what the per-sample loops add, in the same
+    /// order, onto a buffer that already holds residuals, for increments up to Nyquist and phases
+    /// at and around every edge.
+    #[test]
+    fn steady_paths_match_the_per_sample_loops_bit_for_bit() {
+        let tables = blep::tables();
+        let mut rng = Rng(0x1234_5678_9ABC_DEF1);
+        let duties: Vec<u32> = [0.0f32, 0.2, 0.5, 0.9, 1.0]
+            .iter()
+            .map(|&pw| point(Shape::new(Waveform::Pulse, pw, 0.0).knee))
+            .collect();
+        let mut incs = vec![
+            0,
+            1,
+            2,
+            977,
+            0x7FFF_FFFF,
+            0x8000_0000,
+            0x4000_0000,
+            0x5555_5555,
+        ];
+        incs.extend(
+            (0..40)
+                .map(|k| rng.next() >> (k % 24))
+                .map(|d| d.min(0x8000_0000)),
+        );
+        for &d in &incs {
+            for &duty in &duties {
+                let mut phases = vec![0, 1, 0x7FFF_FFFF, 0x8000_0000, u32::MAX];
+                phases.extend([duty.wrapping_sub(1), duty, duty.wrapping_sub(d)]);
+                phases.extend([0x8000_0000u32.wrapping_sub(d), 0u32.wrapping_sub(d)]);
+                phases.push(rng.next());
+                for &phase in &phases {
+                    for n in [1, 2, 17, CONTROL_BLOCK] {
+                        let mut start = [0.0f32; BUF];
+                        for v in &mut start {
+                            *v = (rng.next() as f32 / u32::MAX as f32 - 0.5) * 1e-3;
+                        }
+                        let check = |fast: &dyn Fn(&mut Generator, &mut Block),
+                                     slow: &dyn Fn(&mut Generator, &mut Block)| {
+                            let (mut a, mut b) = (start, start);
+                            let mut ga = Generator {
+                                phase,
+                                ..Default::default()
+                            };
+                            let mut gb = ga;
+                            fast(&mut ga, &mut Block { buf: &mut a, t: tables });
+                            slow(&mut gb, &mut Block { buf: &mut b, t: tables });
+                            assert_eq!(ga.phase, gb.phase, "d {d:#x} phase {phase:#x} n {n}");
+                            for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+                                assert_eq!(
+                                    x.to_bits(),
+                                    y.to_bits(),
+                                    "d {d:#x} phase {phase:#x} duty {duty:#x} n {n} at {i}"
+                                );
+                            }
+                        };
+                        check(&|g, blk| g.saw_steady(blk, n, d), &|g, blk| {
+                            g.saw(blk, n, Steady(d))
+                        });
+                        check(&|g, blk| g.pulse_steady(blk, n, d, duty), &|g, blk| {
+                            g.pulse(blk, n, Steady(d), duty)
+                        });
+                    }
+                }
+            }
+        }
+    }
 }
