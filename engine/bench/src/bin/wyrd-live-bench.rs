@@ -12,7 +12,7 @@ use wyrd_bench::patch::{sc_notes, sc_patch};
 use wyrd_engine::EngineConfig;
 use wyrd_jack::{JackDriver, JackOptions};
 use wyrd_schema::Patch;
-use wyrd_testrig::{Capturer, JackServer, Job, MidiEvent, TempDir};
+use wyrd_testrig::{onset_delay, Capturer, JackServer, Job, MidiEvent, TempDir};
 
 #[derive(Parser)]
 struct Args {
@@ -74,16 +74,7 @@ fn main() -> anyhow::Result<()> {
     // Latency: a note-on at frame k of a period, against where the same patch sounds offline
     // after a note-on at frame 0 (the oscillators' band-limiting kernel delays every onset
     // equally, live or offline).
-    let offline = {
-        let mut synth = wyrd_dsp::Synth::new(SR as f32, 1);
-        synth.load_patch(patch.values());
-        synth.note_on(69, 127);
-        let (mut l, mut r) = (vec![0.0; 512], vec![0.0; 512]);
-        synth.process(&mut l, &mut r);
-        l.iter()
-            .position(|&s| s != 0.0)
-            .context("offline render is silent")?
-    };
+    let offline = onset_delay(&patch, SR, 69).context("offline render is silent")?;
     let mut late = Vec::new();
     for k in [1u32, 17, 40, a.period - 1] {
         let on = 10 * a.period + k;
