@@ -7,6 +7,7 @@
 #   ./setup.sh pyosc      a Python venv with python-osc in data/pyosc (the live OSC tests' client)
 #   ./setup.sh train      a Python venv with PyTorch and ONNX in data/train-venv (models/train)
 #   ./setup.sh fuzz       the pinned nightly Rust and cargo-fuzz (the OSC fuzz target)
+#   ./setup.sh aarch64    the Raspberry Pi's target: cross gcc, qemu-user and the Rust target
 # Nothing from other projects is committed: banks come from Debian's amsynth package at setup time.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -111,6 +112,22 @@ fuzz() {
     rustup toolchain list | grep -q "^$toolchain" || rustup toolchain install "$toolchain" --profile minimal
     cargo fuzz --version 2>/dev/null | grep -q " $CARGO_FUZZ_VERSION\$" ||
         cargo install -q --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+}
+
+# The engine's tests also run as aarch64 code under qemu (denormal flushing through FPCR, the
+# clock's fences); .cargo/config.toml names the linker and the runner.
+aarch64() {
+    local missing=()
+    for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        sudo_if apt-get update -qq
+        sudo_if env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+    command -v rustup >/dev/null 2>&1 || { echo "setup: aarch64 needs rustup (./setup.sh deps installs Rust with it)" >&2; return 1; }
+    rustup target list --installed | grep -q '^aarch64-unknown-linux-gnu$' || rustup target add aarch64-unknown-linux-gnu
 }
 
 demo() {

@@ -5,7 +5,7 @@
 # The amSynth fidelity capture tests are opt-in: WYRD_FIDELITY=1 ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
-./setup.sh deps banks pyosc ort train fuzz
+./setup.sh deps banks pyosc ort train fuzz aarch64
 # shellcheck disable=SC1091
 command -v cargo >/dev/null 2>&1 || . "$HOME/.cargo/env"
 cargo fmt --all -- --check
@@ -27,6 +27,8 @@ else
     status=1
 fi
 cargo test --workspace --release 2>&1 | tee -a "$log" || status=$?
+# The engine as the Pi runs it: aarch64 code under qemu (FPCR flush-to-zero, the fenced clock).
+cargo test --release -p wyrd-engine --target aarch64-unknown-linux-gnu 2>&1 | tee -a "$log" || status=$?
 # The training code: a tiny dataset rendered by this wyrd, a few steps, export, ONNX Runtime.
 WYRD_BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/wyrd data/train-venv/bin/python -m pytest -q models/train/tests 2>&1 | tee -a "$log" || status=$?
 # The OSC fuzz target (libFuzzer with AddressSanitizer over decode + dispatch + an engine block)
