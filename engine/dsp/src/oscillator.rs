@@ -207,6 +207,21 @@ fn turns(p: u32) -> f64 {
     f64::from(p) / TURN
 }
 
+/// One pulse sample at `i` from phase `p`: its edges (the fall at `duty`, the rise at the
+/// wrap) and its level. Returns the phase after it.
+#[inline(always)]
+fn pulse_sample(blk: &mut Block, i: usize, p: u32, d: u32, duty: u32) -> u32 {
+    if let Some(after) = crossed(p, d, duty) {
+        blk.step(i, -2.0, since(after, d));
+    }
+    let (next, wrapped) = p.overflowing_add(d);
+    if wrapped {
+        blk.step(i, 2.0, since(next, d));
+    }
+    blk.buf[HALF + i] += if next < duty { 1.0 } else { -1.0 };
+    next
+}
+
 /// The block buffer: sample i of the block is written at `HALF + i`, and its residual taps at
 /// `HALF + i + FIRST_TAP ..`.
 struct Block<'a> {
@@ -338,15 +353,7 @@ impl Generator {
             if i == n {
                 break;
             }
-            if let Some(after) = crossed(p, d, duty) {
-                blk.step(i, -2.0, since(after, d));
-            }
-            let (next, wrapped) = p.overflowing_add(d);
-            if wrapped {
-                blk.step(i, 2.0, since(next, d));
-            }
-            p = next;
-            blk.buf[HALF + i] += if p < duty { 1.0 } else { -1.0 };
+            p = pulse_sample(blk, i, p, d, duty);
             i += 1;
         }
         self.phase = p;
@@ -390,16 +397,7 @@ impl Generator {
     fn pulse<I: Inc>(&mut self, blk: &mut Block, n: usize, mut inc: I, duty: u32) {
         let mut p = self.phase;
         for i in 0..n {
-            let d = inc.next();
-            if let Some(after) = crossed(p, d, duty) {
-                blk.step(i, -2.0, since(after, d));
-            }
-            let (next, wrapped) = p.overflowing_add(d);
-            if wrapped {
-                blk.step(i, 2.0, since(next, d));
-            }
-            p = next;
-            blk.buf[HALF + i] += if p < duty { 1.0 } else { -1.0 };
+            p = pulse_sample(blk, i, p, inc.next(), duty);
         }
         self.phase = p;
     }
