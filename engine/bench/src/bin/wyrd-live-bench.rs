@@ -1,4 +1,4 @@
-//! wyrd's host under a real JACK server (`jackd --no-realtime -d dummy -r 48000 -p 64`, started
+//! wyrd's driver under a real JACK server (`jackd --no-realtime -d dummy -r 48000 -p 64`, started
 //! and stopped here): DSP load (share of the 64-frame period, wall time of wyrd's callback) with
 //! 1, 8, 16 and 32 held voices of the full voice, and MIDI-in to audio-out latency in frames.
 //!
@@ -33,18 +33,18 @@ fn main() -> anyhow::Result<()> {
     let mut engine = EngineConfig::new(SR);
     engine.voices = 32;
     engine.patch = patch.clone();
-    let host = JackDriver::start(JackOptions {
+    let driver = JackDriver::start(JackOptions {
         name: "wyrd-bench".into(),
         autoconnect: false,
         engine,
         ..JackOptions::default()
     })?;
     let capturer = Capturer::new("wyrd-bench-test")?;
-    let p = host.ports();
+    let p = driver.ports();
     capturer.connect(&p.midi_in, &p.out_l, &p.out_r, Duration::from_secs(10))?;
     let period_us = f64::from(a.period) * 1e6 / f64::from(SR);
     println!(
-        "wyrd host under jackd -d dummy -r {SR} -p {} ({period_us:.0} µs per period), full voice",
+        "wyrd driver under jackd -d dummy -r {SR} -p {} ({period_us:.0} µs per period), full voice",
         a.period
     );
     println!("voices  load avg  load max   xruns (jackd / caused by wyrd)");
@@ -58,16 +58,16 @@ fn main() -> anyhow::Result<()> {
         events.push(MidiEvent::control(len - SR / 2, 120, 0));
         let mut job = Job::new(events, 0, len);
         job.freewheel = false;
-        let (x0, o0) = (host.stats().xruns(), host.stats().overruns());
-        host.stats().take_load();
+        let (x0, o0) = (driver.stats().xruns(), driver.stats().overruns());
+        driver.stats().take_load();
         capturer.run(&job, || Ok(()))?;
-        let (avg, max) = host.stats().take_load();
+        let (avg, max) = driver.stats().take_load();
         println!(
             "{voices:6}  {:7.2}%  {:7.2}%   {} / {}",
             avg * 100.0,
             max * 100.0,
-            host.stats().xruns() - x0,
-            host.stats().overruns() - o0
+            driver.stats().xruns() - x0,
+            driver.stats().overruns() - o0
         );
     }
 
@@ -100,6 +100,6 @@ fn main() -> anyhow::Result<()> {
         bail!("a note did not start on its timestamp's frame");
     }
     println!("every note starts on its timestamp's frame, in the period it arrives in");
-    host.stop()?;
+    driver.stop()?;
     Ok(())
 }

@@ -48,23 +48,23 @@ fn main() -> anyhow::Result<()> {
     let a = Args::parse();
     let dir = TempDir::new("wyrd-resynth-bench")?;
     let _server = JackServer::start(SR, a.period, dir.path())?;
-    let mut host = JackDriver::start(JackOptions {
+    let mut driver = JackDriver::start(JackOptions {
         name: "wyrd-bench".into(),
         autoconnect: false,
         engine: EngineConfig::new(SR),
         ..JackOptions::default()
     })?;
-    let reader = host.take_input().context("input ring")?;
+    let reader = driver.take_input().context("input ring")?;
     let analysis = Arc::new(LiveAnalysis::spawn(reader, LiveConfig::new(SR))?);
-    let models = ModelRunner::spawn(host.controller(), Some(Arc::clone(&analysis)))?;
+    let models = ModelRunner::spawn(driver.controller(), Some(Arc::clone(&analysis)))?;
     let Loaded::LiveMatcher(matcher) = load("live_matcher")? else {
         bail!("live_matcher is not a live matcher");
     };
-    let controller = host.controller();
+    let controller = driver.controller();
     let stop = Arc::new(AtomicBool::new(false));
     let maintain = {
         let stop = Arc::clone(&stop);
-        let c = host.controller();
+        let c = driver.controller();
         std::thread::spawn(move || {
             while !stop.load(Ordering::Acquire) {
                 c.collect_garbage();
@@ -73,7 +73,7 @@ fn main() -> anyhow::Result<()> {
         })
     };
     let capturer = Capturer::new("wyrd-bench-test")?;
-    let p = host.ports().clone();
+    let p = driver.ports().clone();
     capturer.connect(&p.midi_in, &p.out_l, &p.out_r, Duration::from_secs(10))?;
     capturer.connect_input(&p.in_l, &p.in_r)?;
     let period_ms = f64::from(a.period) * 1e3 / f64::from(SR);
@@ -199,6 +199,6 @@ fn main() -> anyhow::Result<()> {
     stop.store(true, Ordering::Release);
     maintain.join().ok();
     models.stop();
-    host.stop()?;
+    driver.stop()?;
     Ok(())
 }

@@ -111,7 +111,7 @@ fn timing_run(dir: &Path, script: &Path, stamped: bool, seconds: u32) -> anyhow:
     let server = JackServer::start(SR, 64, dir)?;
     let mut engine = EngineConfig::new(SR);
     engine.patch = sine();
-    let host = JackDriver::start(JackOptions {
+    let driver = JackDriver::start(JackOptions {
         name: "wyrd-script-bench".into(),
         autoconnect: false,
         engine,
@@ -124,21 +124,21 @@ fn timing_run(dir: &Path, script: &Path, stamped: bool, seconds: u32) -> anyhow:
     lua.repl_port = None;
     lua.watch = false;
     let scripts = LuaThread::spawn(
-        host.controller(),
+        driver.controller(),
         Arc::new(Silence { n_mfcc: 20 }),
         lua,
         Some(script.to_path_buf()),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let capturer = Capturer::new("wyrd-script-bench-rec")?;
-    let p = host.ports();
+    let p = driver.ports();
     capturer.connect(&p.midi_in, &p.out_l, &p.out_r, Duration::from_secs(10))?;
     std::thread::sleep(Duration::from_millis(500));
     let mut job = Job::new(vec![], 0, seconds * SR);
     job.freewheel = false;
     let (left, _) = capturer.run(&job, || Ok(()))?;
     scripts.stop();
-    host.stop()?;
+    driver.stop()?;
     drop(server);
     let on = onsets(&left, 3000);
     anyhow::ensure!(on.len() > 4, "too few onsets recorded ({})", on.len());
@@ -162,14 +162,14 @@ fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {
     let mut lua = LuaConfig::new(RuntimeConfig::new(SR));
     lua.repl_port = None;
     lua.watch = false;
-    let host = LuaThread::spawn(
+    let driver = LuaThread::spawn(
         controller.clone(),
         Arc::new(Silence { n_mfcc: 20 }),
         lua,
         Some(script),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let tx = host.sender();
+    let tx = driver.sender();
     ask(&tx, "got".into()).context("script")?;
     let from = "127.0.0.1:9000".parse()?;
     let started = Instant::now();
@@ -191,7 +191,7 @@ fn throughput(dir: &Path, n: usize) -> anyhow::Result<()> {
     }
     let got = ask(&tx, "got".into()).context("script")?;
     let took = started.elapsed().as_secs_f64();
-    host.stop();
+    driver.stop();
     println!(
         "osc.event + engine command: {n} events in {took:.3} s = {:.0} events/s (script counted {})",
         n as f64 / took,

@@ -111,20 +111,20 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     engine.cc_map = cc_map;
     engine.programs = programs;
     engine.patch = patch.clone();
-    let mut host = JackDriver::start(JackOptions {
+    let mut driver = JackDriver::start(JackOptions {
         name: a.name.clone(),
         autoconnect: !a.no_autoconnect,
         engine,
         ..JackOptions::default()
     })?;
-    let rate = host.sample_rate();
+    let rate = driver.sample_rate();
     let mut live_config = LiveConfig::new(rate);
     live_config.tap = a.tap_input.clone();
-    let reader = host.take_input().context("input ring already taken")?;
+    let reader = driver.take_input().context("input ring already taken")?;
     let analysis = Arc::new(LiveAnalysis::spawn(reader, live_config)?);
     // Inference (latent decodes, resynthesis) on its own thread, fed by the input's analysis.
     let models = Arc::new(
-        ModelRunner::spawn(host.controller(), Some(Arc::clone(&analysis)))
+        ModelRunner::spawn(driver.controller(), Some(Arc::clone(&analysis)))
             .context("cannot start the model thread")?,
     );
 
@@ -155,8 +155,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         }
     };
     let osc_stats = Arc::clone(&lua.osc_stats);
-    let sources = Arc::new(sources::Live::new(Arc::clone(&analysis), host.controller()));
-    let scripts = LuaThread::spawn(host.controller(), sources, lua, a.script.clone())
+    let sources = Arc::new(sources::Live::new(
+        Arc::clone(&analysis),
+        driver.controller(),
+    ));
+    let scripts = LuaThread::spawn(driver.controller(), sources, lua, a.script.clone())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let osc = match osc_sockets {
         Some(bound) => Some(bound.serve(scripts.sender(), Arc::clone(&osc_stats))?),
@@ -169,24 +172,24 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         ctrlc::set_handler(move || stop.store(true, Ordering::Release))
             .context("cannot install the Ctrl-C handler")?;
     }
-    let ports = host.ports();
+    let ports = driver.ports();
     eprintln!(
         "wyrd: playing \"{}\" ({bank_label} #{}) at {rate} Hz, {} frames per period",
         patch.name,
         a.preset,
-        host.buffer_size()
+        driver.buffer_size()
     );
     eprintln!(
         "wyrd: ports {}, {} (out) {}, {} (in) {} (MIDI)",
         ports.out_l, ports.out_r, ports.in_l, ports.in_r, ports.midi_in
     );
-    if let Err(why) = host.memory_locked() {
+    if let Err(why) = driver.memory_locked() {
         eprintln!(
             "wyrd: cannot lock memory ({why}); the first notes may glitch. \
              `wyrd doctor` says how to allow it"
         );
     }
-    for c in host.connections() {
+    for c in driver.connections() {
         eprintln!("wyrd: connected {c}");
     }
     if let Some(osc) = &osc {
@@ -220,13 +223,13 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         if stop.load(Ordering::Acquire) {
             break false;
         }
-        if host.server_gone() {
+        if driver.server_gone() {
             break true;
         }
-        host.maintain();
+        driver.maintain();
         if a.stats > 0.0 && last_stats.elapsed().as_secs_f64() >= a.stats {
-            let s = host.stats().snapshot();
-            let (avg, max) = host.stats().take_load();
+            let s = driver.stats().snapshot();
+            let (avg, max) = driver.stats().take_load();
             let l = analysis.levels();
             eprintln!(
                 "wyrd: voices {:2}  peak {:5.3} {:5.3}  load avg {:4.1}% max {:4.1}%  xruns {} (wyrd {})  in amp {:.3} pitch {:.1}",
@@ -237,7 +240,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    let s = host.stats().snapshot();
+    let s = driver.stats().snapshot();
     if let Some(osc) = osc {
         osc.stop();
     }
@@ -265,14 +268,14 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         .map_err(|_| anyhow::anyhow!("the analysis thread is still shared"))?;
     if server_gone {
         // The client is dead; closing it would talk to a server that is not there.
-        drop(host);
+        drop(driver);
         analysis.stop()?;
         bail!(
             "the JACK server went away after {:.1} s; wyrd stopped. Restart the server, then wyrd",
             started.elapsed().as_secs_f64()
         );
     }
-    host.stop()?;
+    driver.stop()?;
     analysis.stop()?;
     eprintln!(
         "wyrd: stopped after {:.1} s; {} xruns ({} caused by wyrd), {} commands dropped, {} late",
