@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use crate::amp::AmpFollower;
 use crate::error::{invalid, AnalysisError};
 use crate::pitch::{PitchConfig, PitchTracker};
 use crate::streaming::{FeatureConfig, FeatureFrame, StreamingAnalyzer};
-use wyrd_engine::InputReader;
+use wyrd_engine::{AtomicF32, InputReader};
 
 /// Most MFCCs a [`LiveFrame`] carries (frames are fixed-size so publishing never allocates).
 pub const MAX_MFCC: usize = 40;
@@ -103,23 +103,11 @@ pub struct LiveCounters {
 }
 
 #[derive(Default)]
-struct F32(AtomicU32);
-
-impl F32 {
-    fn set(&self, v: f32) {
-        self.0.store(v.to_bits(), Ordering::Relaxed);
-    }
-    fn get(&self) -> f32 {
-        f32::from_bits(self.0.load(Ordering::Relaxed))
-    }
-}
-
-#[derive(Default)]
 struct Shared {
-    amp: [F32; 2],
-    peak: [F32; 2],
-    pitch: [F32; 2],
-    confidence: [F32; 2],
+    amp: [AtomicF32; 2],
+    peak: [AtomicF32; 2],
+    pitch: [AtomicF32; 2],
+    confidence: [AtomicF32; 2],
     samples: AtomicU64,
     frames: AtomicU64,
     undelivered: AtomicU64,
@@ -283,7 +271,7 @@ impl LiveAnalysis {
         };
         let shared = Arc::new(Shared::default());
         for p in &shared.pitch {
-            p.set(-1.0);
+            p.store(-1.0);
         }
         let mut worker = Worker {
             reader,
@@ -313,7 +301,7 @@ impl LiveAnalysis {
 
     pub fn levels(&self) -> Levels {
         let s = &self.shared;
-        let two = |a: &[F32; 2]| [a[0].get(), a[1].get()];
+        let two = |a: &[AtomicF32; 2]| [a[0].load(), a[1].load()];
         Levels {
             amp: two(&s.amp),
             peak: two(&s.peak),
@@ -402,10 +390,10 @@ impl Worker {
         })?;
         let levels = self.analyzer.levels();
         for ch in 0..2 {
-            shared.amp[ch].set(levels.amp[ch]);
-            shared.peak[ch].set(levels.peak[ch]);
-            shared.pitch[ch].set(levels.pitch[ch]);
-            shared.confidence[ch].set(levels.confidence[ch]);
+            shared.amp[ch].store(levels.amp[ch]);
+            shared.peak[ch].store(levels.peak[ch]);
+            shared.pitch[ch].store(levels.pitch[ch]);
+            shared.confidence[ch].store(levels.confidence[ch]);
         }
         shared
             .samples
