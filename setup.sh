@@ -8,6 +8,7 @@
 #   ./setup.sh train      a Python venv with PyTorch and ONNX in data/train-venv (models/train)
 #   ./setup.sh fuzz       the pinned nightly Rust and cargo-fuzz (the OSC fuzz target)
 #   ./setup.sh aarch64    the Raspberry Pi's target: cross gcc, qemu-user and the Rust target
+#   ./setup.sh ood        out-of-domain notes (FluidSynth + FluidR3_GM) into data/ood (models/ood)
 # Nothing from other projects is committed: banks come from Debian's amsynth package at setup time.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -128,6 +129,21 @@ aarch64() {
     fi
     command -v rustup >/dev/null 2>&1 || { echo "setup: aarch64 needs rustup (./setup.sh deps installs Rust with it)" >&2; return 1; }
     rustup target list --installed | grep -q '^aarch64-unknown-linux-gnu$' || rustup target add aarch64-unknown-linux-gnu
+}
+
+# Out-of-domain notes for the matching evaluation: General MIDI notes rendered by Debian's
+# fluidsynth from fluid-soundfont-gm (models/ood/README.md); the renders stay in $DATA/ood.
+ood() {
+    local missing=()
+    for p in fluidsynth fluid-soundfont-gm; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        sudo_if apt-get update -qq
+        sudo_if env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+    python3 models/ood/make_ood.py --out "$DATA/ood"
 }
 
 demo() {

@@ -36,6 +36,7 @@ use crate::spectrogram::Spectrogram;
 pub const MEL_LSD_TOP_DB: f64 = 80.0;
 
 /// mel-LSD with its analyser kept, for comparing many signals at one sample rate.
+#[derive(Clone)]
 pub struct MelLsd {
     analyzer: MelAnalyzer,
 }

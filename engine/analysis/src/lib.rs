@@ -11,6 +11,7 @@
 //!   ([`StreamingAnalyzer`]).
 //! - [`distance`]: the project's audio distances, mel-LSD ([`mel_lsd`]) and MFCC-MAE
 //!   ([`mfcc_mae`]).
+//! - [`matching`]: the distance sound matching searches on ([`matching::MatchAnalyzer`]).
 //!
 //! Spectrograms are `frames x bins` ([`Spectrogram`]), the transpose of librosa's layout.
 //! Everything after the input samples is computed in f64.
@@ -21,6 +22,7 @@ pub mod dct;
 pub mod distance;
 mod error;
 pub mod live;
+pub mod matching;
 pub mod mel;
 pub mod melspec;
 pub mod mfcc;

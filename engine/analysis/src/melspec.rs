@@ -76,6 +76,7 @@ impl MelConfig {
 }
 
 /// A mel analyser with its FFT plan and filterbank built once, for many signals.
+#[derive(Clone)]
 pub struct MelAnalyzer {
     config: MelConfig,
     stft: Stft,

@@ -103,6 +103,7 @@ impl Cepstrum {
 }
 
 /// An MFCC analyser with its FFT plan, filterbank and DCT built once, for many signals.
+#[derive(Clone)]
 pub struct MfccAnalyzer {
     config: MfccConfig,
     mel: MelAnalyzer,

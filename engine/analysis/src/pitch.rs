@@ -177,6 +177,7 @@ impl PitchEstimate {
 
 /// Streaming YIN. Every buffer is allocated in [`PitchTracker::new`]; `push` and `estimate`
 /// never allocate, so both may run on an audio thread.
+#[derive(Clone)]
 pub struct PitchTracker {
     cfg: PitchConfig,
     tau_lo: usize,

@@ -19,6 +19,7 @@ pub mod matching;
 pub mod meta;
 pub mod model;
 pub mod runtime;
+pub mod search;
 
 pub use error::{Error, Result};
 pub use meta::{ModelKind, ModelMeta};

@@ -6,6 +6,9 @@ use anyhow::{bail, Context};
 use wyrd_engine::{Action, EngineConfig, Offline, Score};
 use wyrd_schema::Patch;
 
+mod input;
+pub use input::{read_input, resample, INPUT_RATES};
+
 /// What to play: notes struck together at time 0, held, then released.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteRender {

@@ -47,8 +47,11 @@ enum Command {
     Dataset(cmd::dataset::Command),
     /// Evaluate models against the test split: matching, VAE reconstruction, prior, interpolation.
     Eval(cmd::eval::Args),
-    /// Match a recorded note to an amSynth preset with the note matcher model.
+    /// Match recorded notes to an amSynth preset: proposals from the models and the preset
+    /// index, refined by rendering candidates and measuring them.
     Match(cmd::match_::Args),
+    /// Build (or check) the preset index `wyrd match` proposes from.
+    Index(cmd::index::Args),
     /// Resynthesise a recording through the live matcher and the pitch and amplitude followers, offline.
     Resynth(cmd::resynth::Args),
 }
@@ -67,6 +70,7 @@ fn main() -> std::process::ExitCode {
         Command::Dataset(c) => cmd::dataset::run(&c),
         Command::Eval(a) => cmd::eval::run(&a),
         Command::Match(a) => cmd::match_::run(&a),
+        Command::Index(a) => cmd::index::run(&a),
         Command::Resynth(a) => cmd::resynth::run(&a),
     };
     match result {

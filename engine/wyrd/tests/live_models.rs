@@ -270,13 +270,12 @@ fn wyrd_render_plays_an_input_file_into_a_script() {
     let played = wyrd_render::read_wav(&dir.path().join("a3-out.wav")).unwrap();
     assert!(rms(&played.left[SR as usize / 2..SR as usize]) > 0.01);
 
+    // A CD-rate file is resampled to the engine's rate and played.
     let out = render(&wav("cd.wav", 44_100, 2), "cd-out.wav");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
-    assert!(
-        err.contains("sample rate 44100 Hz") && err.contains("48000"),
-        "{err}"
-    );
+    assert!(out.status.success(), "{err}");
+    let played = wyrd_render::read_wav(&dir.path().join("cd-out.wav")).unwrap();
+    assert!(rms(&played.left[SR as usize / 2..SR as usize]) > 0.01);
     let out = render(&wav("quad.wav", 48_000, 4), "quad-out.wav");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());

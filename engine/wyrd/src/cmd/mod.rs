@@ -4,6 +4,7 @@ pub mod compare;
 pub mod dataset;
 pub mod doctor;
 pub mod eval;
+pub mod index;
 pub mod match_;
 pub mod params;
 pub mod render;

@@ -43,8 +43,9 @@ pub struct Args {
     /// Output WAV (32-bit float, stereo).
     #[arg(short, long)]
     output: PathBuf,
-    /// A WAV file (48 kHz, mono or stereo) played into the script's audio input, as a
-    /// microphone would be live (what `resynth.start` listens to); silence after it ends.
+    /// A WAV file (mono or stereo, any rate 8–384 kHz, resampled to 48 kHz) played into the
+    /// script's audio input, as a microphone would be live (what `resynth.start` listens
+    /// to); silence after it ends.
     #[arg(long, requires = "script")]
     input: Option<PathBuf>,
     /// ONNX Runtime library for the script's models (default: WYRD_ORT_LIB, then
@@ -121,27 +122,10 @@ fn load_patch(a: &Args) -> anyhow::Result<wyrd_schema::Patch> {
     })
 }
 
-/// `--input`: a 48 kHz mono or stereo WAV file.
+/// `--input`: a mono or stereo WAV file at any rate in 8000..384000 Hz, resampled to the
+/// 48 kHz the models were trained at.
 fn read_input(path: &std::path::Path) -> anyhow::Result<wyrd_render::Stereo> {
-    let spec = hound::WavReader::open(path)
-        .with_context(|| format!("{}: cannot open as WAV", path.display()))?
-        .spec();
-    if spec.channels > 2 {
-        bail!(
-            "{}: {} channels; --input takes mono or stereo",
-            path.display(),
-            spec.channels
-        );
-    }
-    if spec.sample_rate != 48_000 {
-        bail!(
-            "{}: sample rate {} Hz; --input must be 48000 Hz like the models' training audio \
-             (convert it first, e.g. `sox in.wav -r 48000 out.wav`)",
-            path.display(),
-            spec.sample_rate
-        );
-    }
-    wyrd_render::read_wav(path)
+    wyrd_render::read_input(path, 48_000)
 }
 
 fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use wyrd_models::instrument::offline::resynth_file;
 use wyrd_models::instrument::{load, Loaded, ResynthConfig};
-use wyrd_render::{read_wav, write_wav};
+use wyrd_render::{read_input, write_wav};
 use wyrd_schema::Patch;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The input WAV file (48 kHz, mono or stereo).
+    /// The input WAV file (mono or stereo, any rate 8–384 kHz; resampled to 48 kHz).
     input: PathBuf,
     /// Where to write the resynthesis (float WAV, stereo).
     #[arg(short, long)]
@@ -54,14 +54,8 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     if let Some(n) = a.note.filter(|&n| n > 127) {
         bail!("--note {n} is not a MIDI note (0..127)");
     }
-    let input = read_wav(&a.input)?;
-    if input.sample_rate != 48_000 {
-        bail!(
-            "{}: sample rate {} Hz, but the live matcher was trained at 48000 Hz (convert it first, e.g. `sox in.wav -r 48000 out.wav`)",
-            a.input.display(),
-            input.sample_rate
-        );
-    }
+    // Any rate, resampled to the 48 kHz the live matcher was trained at.
+    let input = read_input(&a.input, 48_000)?;
     if input.frames() == 0 {
         bail!("{}: no audio", a.input.display());
     }
