@@ -10,6 +10,7 @@ pub mod image;
 pub mod interp;
 pub mod metrics;
 pub mod report;
+pub mod search;
 pub mod usable;
 
 use std::path::{Path, PathBuf};

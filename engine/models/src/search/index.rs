@@ -62,6 +62,16 @@ pub fn summarise(mfcc: &[f32], n_mfcc: usize) -> Vec<f32> {
     out
 }
 
+/// The segments lying within the held part live windows are taken from
+/// (`spec.live_from..spec.live_to`, 0.25..1.0 s of the 1.5 s item: segments 2..8), where a
+/// note has settled and is not yet released.
+pub fn held_segments(spec: &ItemSpec) -> std::ops::Range<usize> {
+    let len = (spec.hold + spec.tail) / SEGMENTS as f64;
+    let first = (spec.live_from / len - 1e-9).ceil().max(0.0) as usize;
+    let end = ((spec.live_to / len + 1e-9).floor() as usize).min(SEGMENTS);
+    first.min(end)..end
+}
+
 /// What an index must have been built with to be used here.
 fn expected_header(spec: &ItemSpec) -> Value {
     json!({
@@ -144,6 +154,54 @@ impl Index {
                 Neighbour {
                     preset: p,
                     distance: d / self.dim as f32,
+                }
+            })
+            .collect();
+        all.sort_by(|a, b| {
+            a.distance
+                .total_cmp(&b.distance)
+                .then(a.preset.cmp(&b.preset))
+        });
+        all.truncate(k);
+        all
+    }
+
+    /// The `k` presets whose held part sounds nearest a short window of live frames, nearest
+    /// first. `mean` is the window's mean MFCCs; each preset's [`held_segments`] at the
+    /// indexed note nearest `note` are compared with it one by one (per-coefficient `weights`,
+    /// L1), and the closest segment is the preset's distance: a window is about as long as a
+    /// segment, and it may sound like any moment of a held note, not like their average.
+    pub fn nearest_held(
+        &self,
+        mean: &[f32],
+        weights: &[f32],
+        note: u8,
+        segments: std::ops::Range<usize>,
+        k: usize,
+    ) -> Vec<Neighbour> {
+        let n_mfcc = self.dim / SEGMENTS;
+        let slot = (0..NOTES.len())
+            .min_by_key(|&i| (i32::from(NOTES[i]) - i32::from(note)).abs())
+            .unwrap_or(0);
+        let segments = segments.start.min(SEGMENTS)..segments.end.min(SEGMENTS);
+        let total: f32 = weights.iter().take(n_mfcc).sum::<f32>().max(1e-12);
+        let mut all: Vec<Neighbour> = (0..self.len())
+            .map(|p| {
+                let row = (p * NOTES.len() + slot) * self.dim;
+                let best = segments
+                    .clone()
+                    .map(|s| {
+                        let seg = &self.summaries[row + s * n_mfcc..row + (s + 1) * n_mfcc];
+                        seg.iter()
+                            .zip(mean)
+                            .zip(weights)
+                            .map(|((a, b), w)| w * (a - b).abs())
+                            .sum::<f32>()
+                    })
+                    .fold(f32::INFINITY, f32::min);
+                Neighbour {
+                    preset: p,
+                    distance: best / total,
                 }
             })
             .collect();

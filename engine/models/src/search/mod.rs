@@ -17,6 +17,12 @@ pub mod propose;
 pub mod score;
 
 pub use fit::{fit, FitConfig, FitResult, Proposal};
+
+/// Candidates per second of a match's budget: what a 2-core machine of this project's kind
+/// renders and measures at one note (a candidate is rendered at every target note). Fixed, so
+/// that a budget means the same search (and the same preset) on every machine; a slower one
+/// just takes longer.
+pub const EVALUATIONS_PER_SECOND: f64 = 300.0;
 pub use index::Index;
 pub use matcher::Matcher;
 pub use propose::{propose, ProposalConfig, Proposers};

@@ -33,9 +33,33 @@ pub struct Args {
     /// Evaluate only this many test items (evenly spread), for a quick look.
     #[arg(long)]
     limit: Option<usize>,
+    /// Also put the matching methods side by side (kNN, re-ranked kNN, the note matcher,
+    /// `wyrd match` at each budget, a joint fit of three notes, `wyrd resynth`) on this many
+    /// test presets at each of their notes, and on the out-of-domain notes: search.md.
+    #[arg(long, value_name = "PRESETS")]
+    search: Option<usize>,
+    /// The `wyrd match` budgets the search table compares, seconds.
+    #[arg(long, value_delimiter = ',', default_value = "2,5")]
+    budgets: Vec<f64>,
+    /// Out-of-domain notes (a folder with manifest.json; default: data/ood when present).
+    #[arg(long)]
+    ood: Option<PathBuf>,
+    /// Only the search table.
+    #[arg(long, requires = "search")]
+    search_only: bool,
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
+    if !a.search_only {
+        models_report(a)?;
+    }
+    if let Some(presets) = a.search {
+        search_report(a, presets)?;
+    }
+    Ok(())
+}
+
+fn models_report(a: &Args) -> anyhow::Result<()> {
     let report = evaluate(&EvalConfig {
         test: a.test.clone(),
         train: a.train.clone(),
@@ -53,5 +77,40 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         a.out.join("eval.md").display(),
         a.out.join("eval.json").display()
     );
+    Ok(())
+}
+
+fn search_report(a: &Args, presets: usize) -> anyhow::Result<()> {
+    use wyrd_models::eval::{data, search};
+    use wyrd_models::instrument::{load, Loaded};
+    use wyrd_models::search::{Index, Matcher};
+    let say = |m: &str| eprintln!("eval: {m}");
+    let spec = wyrd_dataset::ItemSpec::default();
+    let test = data::load(&a.test)?;
+    let train = a.train.as_deref().map(data::load).transpose()?;
+    let index_path = Index::default_path()
+        .ok_or_else(|| anyhow::anyhow!("no data folder for the preset index (run ./setup.sh)"))?;
+    let index = Index::cached(&index_path, &spec, &say)?;
+    let mut matcher = Matcher::new(index, Some(&a.models), &say)?;
+    let live = match load("live_matcher") {
+        Ok(Loaded::LiveMatcher(m)) => Some(m),
+        _ => {
+            say("no live matcher: the resynthesis row is left out");
+            None
+        }
+    };
+    let ood = a.ood.clone().or_else(|| {
+        wyrd_bank::find_data("ood/manifest.json").and_then(|p| p.parent().map(Into::into))
+    });
+    let cfg = search::SearchEvalConfig {
+        presets,
+        budgets: a.budgets.clone(),
+        seed: 1,
+        ood,
+    };
+    let report = search::run(&cfg, &mut matcher, &test, train.as_ref(), live, &say)?;
+    search::write(&a.out, &report)?;
+    print!("{}", search::markdown(&report));
+    println!("\nwrote {}", a.out.join("search.md").display());
     Ok(())
 }

@@ -10,12 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use wyrd_analysis::matching::MatchAnalyzer;
 use wyrd_dataset::ItemSpec;
 use wyrd_models::matching::{detect_note, prepare};
-use wyrd_models::search::{FitConfig, FitResult, Index, Matcher, Scorer};
-
-/// Candidates rendered per second of `--budget`, per note: what a 2-core machine of this
-/// project's kind manages. Fixed, so that a budget means the same search (and the same preset)
-/// on every machine; a slower one just takes longer.
-pub const EVALUATIONS_PER_SECOND: f64 = 300.0;
+use wyrd_models::search::{FitConfig, FitResult, Index, Matcher, Scorer, EVALUATIONS_PER_SECOND};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -37,8 +32,9 @@ pub struct Args {
     /// Also render the matched preset playing the notes (one after another) to this WAV.
     #[arg(long)]
     render: Option<PathBuf>,
-    /// How long to search, in seconds on a 2-core machine (a fixed number of renders, so the
-    /// result does not depend on the machine's speed).
+    /// How long to search per note, in seconds on a 2-core machine (a fixed number of
+    /// candidates, so the result does not depend on the machine's speed; each candidate is
+    /// rendered at every note).
     #[arg(long, default_value_t = 2.0)]
     budget: f64,
     /// Exactly this many candidates instead of `--budget`.
@@ -75,9 +71,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     if !(a.budget.is_finite() && a.budget > 0.0 && a.budget <= 3600.0) {
         bail!("--budget must be more than 0 and at most 3600 seconds");
     }
-    let evaluations = a.evaluations.unwrap_or_else(|| {
-        (a.budget * EVALUATIONS_PER_SECOND / notes.len() as f64).round() as usize
-    });
+    let evaluations = a
+        .evaluations
+        .unwrap_or_else(|| (a.budget * EVALUATIONS_PER_SECOND).round() as usize);
     if evaluations == 0 {
         bail!("--evaluations must be at least 1");
     }
