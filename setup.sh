@@ -9,6 +9,7 @@
 #   ./setup.sh fuzz       the pinned nightly Rust and cargo-fuzz (the OSC fuzz target)
 #   ./setup.sh aarch64    the Raspberry Pi's target: cross gcc, qemu-user and the Rust target
 #   ./setup.sh ood        out-of-domain notes (FluidSynth + FluidR3_GM) into data/ood (models/ood)
+#   ./setup.sh index      the preset index wyrd match proposes from, into data/index (about 40 s)
 # Nothing from other projects is committed: banks come from Debian's amsynth package at setup time.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -146,6 +147,14 @@ ood() {
     python3 models/ood/make_ood.py --out "$DATA/ood"
 }
 
+# Derived from the banks on this machine (they are another project's data), so never committed.
+index() {
+    cargo build --release -q -p wyrd
+    if ./target/release/wyrd index --check -o "$DATA/index/train-presets.idx" >/dev/null 2>&1; then return; fi
+    echo "setup: building the preset index (the train split of the banks, rendered) into $DATA/index"
+    ./target/release/wyrd index -o "$DATA/index/train-presets.idx"
+}
+
 demo() {
     mkdir -p out
     cargo build --release -q -p wyrd
@@ -153,17 +162,20 @@ demo() {
     ./target/release/wyrd bank list "$bank" | head -5
     ./target/release/wyrd render --bank "$bank" --preset 0 --notes 48,55,60 --hold 2 --tail 1 -o out/demo.wav
     ./target/release/wyrd render scripts/steps/steps.lua --seconds 8 -o out/steps.wav
-    # "Make a patch that sounds like this": a note of a preset, matched by the shipped model.
-    ./target/release/wyrd render --bank "$bank" --preset 5 --notes 57 --hold 1 --tail 0.5 -o out/note.wav
-    ./target/release/wyrd match out/note.wav -o out/matched.amSynth.preset --render out/matched.wav
+    # "Make a patch that sounds like this": a note of a test-split preset (one no model or index
+    # has seen), matched by proposals from the models and the index and a search.
+    ./target/release/wyrd render --bank "$bank" --preset 13 --notes 57 --hold 1 --tail 0.5 -o out/note.wav
+    ./target/release/wyrd match out/note.wav -o out/matched.amSynth.preset --render out/matched.wav \
+        --report out/match-report
     # The same note resynthesised as live input would be (live matcher, pitch and level followers).
     ./target/release/wyrd resynth out/note.wav -o out/resynth.wav
     # A script sweeping a VAE's latent space with tempo-synced LFOs and an envelope.
     ./target/release/wyrd render scripts/latent_sweep/latent_sweep.lua --seconds 8 -o out/latent_sweep.wav
     echo "setup: rendered out/demo.wav, out/steps.wav (a Lua step sequencer), out/matched.wav"
-    echo "       (the note matcher's patch for out/note.wav, saved as out/matched.amSynth.preset),"
+    echo "       (the patch wyrd match found for out/note.wav, saved as out/matched.amSynth.preset;"
+    echo "       spectrograms and the search's progress in out/match-report),"
     echo "       out/resynth.wav (out/note.wav resynthesised) and out/latent_sweep.wav (a latent sweep)"
 }
 
-if [ $# -eq 0 ]; then set -- deps banks ort demo; fi
+if [ $# -eq 0 ]; then set -- deps banks ort index demo; fi
 for step in "$@"; do "$step"; done
