@@ -1,7 +1,7 @@
 -- resynth: live resynthesis of the audio input (wyrd's own; norns has none).
 --
 --   resynth.start{model = "live_matcher", follow_pitch = true, follow_amp = true,
---                 smoothing = 0.05, note = 60, gate_db = -50}
+--                 smoothing = 0.05, note = 60, gate_db = -50, search = true}
 --   resynth.stop()
 --   resynth.running()  -- true while it runs
 --
@@ -15,6 +15,9 @@
 --   smoothing     time constant of the matched parameters, seconds (0: none)
 --   note          the note played when not following pitch (and before the first pitched frame)
 --   gate_db       input level (dBFS) above which a note sounds; it stops 6 dB below
+--   search        every few frames, render candidate patches (the matcher's, the playing
+--                 one, the preset index's nearest, small variations) for a short window and
+--                 keep the one that sounds nearest the input; false: the matcher's patch as is
 -- Categorical parameters (waveforms, filter type) switch with hysteresis, so a held note keeps
 -- its timbre moving without flickering between options.
 --

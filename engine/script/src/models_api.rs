@@ -523,6 +523,9 @@ fn resynth_config(sample_rate: u32, opts: &Table) -> mlua::Result<ResynthConfig>
     if let Some(b) = flag("follow_amp")? {
         c.follow_amp = b;
     }
+    if let Some(false) = flag("search")? {
+        c.search = None;
+    }
     if let Some(s) = num("smoothing")? {
         if !(0.0..=10.0).contains(&s) {
             return Err(bad(format!(
@@ -555,6 +558,7 @@ const RESYNTH_KEYS: &[&str] = &[
     "smoothing",
     "note",
     "gate_db",
+    "search",
 ];
 
 fn resynth_api(lua: &Lua, t: &Table) -> mlua::Result<()> {

@@ -177,8 +177,10 @@ fn a_44k_recording_becomes_a_closer_preset_that_plays_in_tune() {
         "100",
         "-q",
     ]);
-    assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("notes [57]"));
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("notes [57]"), "{out}");
+    assert!(summary(&out).2 <= 10.0, "out of tune with --note: {out}");
 }
 
 #[test]

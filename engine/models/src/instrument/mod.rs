@@ -5,6 +5,8 @@
 //!   categorical ones switched with hysteresis).
 //! - [`mapper`]: a latent mapper's decoder, encoder and streaming state.
 //! - [`resynth`]: live input frames to notes, pitch bend, level and patches.
+//! - [`rerank`]: resynthesis' search: candidate patches rendered for a short window and heard
+//!   against the input's recent frames.
 //! - [`runner`]: [`ModelRunner`], running the models on the model thread (live) or inline on
 //!   the caller's logical clock (offline, deterministic).
 //! - [`offline`]: the models' ear on offline renders ([`offline::Listener`]) and resynthesis of
@@ -16,11 +18,13 @@
 pub mod find;
 pub mod mapper;
 pub mod offline;
+pub mod rerank;
 pub mod resynth;
 pub mod runner;
 pub mod stream;
 
 pub use find::{load, models_dir, Loaded};
 pub use mapper::Mapper;
+pub use rerank::SearchConfig;
 pub use resynth::{Resynth, ResynthConfig};
 pub use runner::{ModelRunner, ModelStats};

@@ -37,6 +37,7 @@ enum Job {
 struct Counters {
     decodes: AtomicU64,
     matches: AtomicU64,
+    renders: AtomicU64,
     errors: AtomicU64,
     dropped: AtomicU64,
     cpu_nanos: AtomicU64,
@@ -50,6 +51,8 @@ pub struct ModelStats {
     pub decodes: u64,
     /// Live matcher runs (one per input frame while a note sounds).
     pub matches: u64,
+    /// Candidate patches resynthesis' search rendered.
+    pub renders: u64,
     /// Inference errors (each logged once per kind).
     pub errors: u64,
     /// Jobs refused because the queue was full, and engine commands it refused.
@@ -141,7 +144,7 @@ impl ModelRunner {
     }
 
     /// Starts resynthesis (replacing one running). Live it needs the audio input's analysis.
-    pub fn resynth_start(&self, resynth: Resynth) -> Result<(), String> {
+    pub fn resynth_start(&self, mut resynth: Resynth) -> Result<(), String> {
         match &self.mode {
             Mode::Inline { resynth: slot } => {
                 let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
@@ -150,6 +153,7 @@ impl ModelRunner {
                     old.release(&mut w.actions);
                     w.flush(At::Now);
                 }
+                resynth.prepare();
                 *slot = Some(Box::new(resynth));
                 Ok(())
             }
@@ -200,6 +204,7 @@ impl ModelRunner {
         ModelStats {
             decodes: c.decodes.load(Ordering::Relaxed),
             matches: c.matches.load(Ordering::Relaxed),
+            renders: c.renders.load(Ordering::Relaxed),
             errors: c.errors.load(Ordering::Relaxed),
             dropped: c.dropped.load(Ordering::Relaxed),
             cpu_nanos: c.cpu_nanos.load(Ordering::Relaxed),
@@ -275,8 +280,10 @@ impl Worker {
             match job {
                 None | Some(Job::Quit) => break,
                 Some(Job::Decode { mapper, z, at }) => self.decode(&mapper, &z, at),
-                Some(Job::ResynthStart(r)) => {
+                Some(Job::ResynthStart(mut r)) => {
                     self.stop_resynth();
+                    // Before subscribing: opening the preset index takes milliseconds.
+                    r.prepare();
                     // Frames from before the start would be stale: subscribe now.
                     self.frames = self.analysis.as_ref().map(|a| a.subscribe(FRAMES));
                     self.resynth = Some(r);
@@ -312,7 +319,12 @@ impl Worker {
         let cpu0 = thread_cpu_nanos();
         let energy = self.controller.stats().output_energy();
         let sounding = r.note().is_some();
-        match r.frame(frame, energy, &mut self.actions) {
+        let renders = r.renders();
+        let result = r.frame(frame, energy, &mut self.actions);
+        self.counters
+            .renders
+            .fetch_add(r.renders() - renders, Ordering::Relaxed);
+        match result {
             Ok(()) => {
                 if sounding || r.note().is_some() {
                     self.counters.matches.fetch_add(1, Ordering::Relaxed);

@@ -62,16 +62,6 @@ pub fn summarise(mfcc: &[f32], n_mfcc: usize) -> Vec<f32> {
     out
 }
 
-/// The segments lying within the held part live windows are taken from
-/// (`spec.live_from..spec.live_to`, 0.25..1.0 s of the 1.5 s item: segments 2..8), where a
-/// note has settled and is not yet released.
-pub fn held_segments(spec: &ItemSpec) -> std::ops::Range<usize> {
-    let len = (spec.hold + spec.tail) / SEGMENTS as f64;
-    let first = (spec.live_from / len - 1e-9).ceil().max(0.0) as usize;
-    let end = ((spec.live_to / len + 1e-9).floor() as usize).min(SEGMENTS);
-    first.min(end)..end
-}
-
 /// What an index must have been built with to be used here.
 fn expected_header(spec: &ItemSpec) -> Value {
     json!({
@@ -167,23 +157,30 @@ impl Index {
     }
 
     /// The `k` presets whose held part sounds nearest a short window of live frames, nearest
-    /// first. `mean` is the window's mean MFCCs; each preset's [`held_segments`] at the
-    /// indexed note nearest `note` are compared with it one by one (per-coefficient `weights`,
-    /// L1), and the closest segment is the preset's distance: a window is about as long as a
-    /// segment, and it may sound like any moment of a held note, not like their average.
+    /// first. `mean` is the window's mean MFCCs. Each preset's segments at the indexed note
+    /// nearest `note` that lie within the held part live windows are taken from
+    /// (`spec.live_from..live_to`: 0.25..1.0 s of the 1.5 s item, segments 2..8, where the note
+    /// has settled and is not yet released) are compared with it one by one (L1 with
+    /// per-coefficient `weights`), and the closest is the preset's distance: a window is about
+    /// as long as a segment, and it may sound like any moment of a held note rather than their
+    /// average. `spec` is the one the index was loaded with.
     pub fn nearest_held(
         &self,
+        spec: &ItemSpec,
         mean: &[f32],
         weights: &[f32],
         note: u8,
-        segments: std::ops::Range<usize>,
         k: usize,
     ) -> Vec<Neighbour> {
         let n_mfcc = self.dim / SEGMENTS;
         let slot = (0..NOTES.len())
             .min_by_key(|&i| (i32::from(NOTES[i]) - i32::from(note)).abs())
             .unwrap_or(0);
-        let segments = segments.start.min(SEGMENTS)..segments.end.min(SEGMENTS);
+        let len = (spec.hold + spec.tail) / SEGMENTS as f64;
+        let first = ((spec.live_from / len - 1e-9).ceil().max(0.0) as usize).min(SEGMENTS);
+        let end = ((spec.live_to / len + 1e-9).floor().max(0.0) as usize).clamp(first, SEGMENTS);
+        // A held part shorter than a segment still has the one it starts in.
+        let segments = first.min(SEGMENTS - 1)..end.max(first + 1).min(SEGMENTS);
         let total: f32 = weights.iter().take(n_mfcc).sum::<f32>().max(1e-12);
         let mut all: Vec<Neighbour> = (0..self.len())
             .map(|p| {

@@ -1,6 +1,6 @@
-//! `wyrd resynth`: a recording resynthesised offline through the live matcher, the pitch
-//! follower and the amplitude follower, exactly as `resynth.start` does live (the same
-//! analysis, frame by frame), and deterministically.
+//! `wyrd resynth`: a recording resynthesised offline through the live matcher, the search
+//! among candidate patches, the pitch follower and the amplitude follower, exactly as
+//! `resynth.start` does live (the same analysis, frame by frame), and deterministically.
 
 use std::path::PathBuf;
 
@@ -36,6 +36,13 @@ pub struct Args {
     /// default patch.
     #[arg(long)]
     base: Option<PathBuf>,
+    /// The live matcher's patch as it is, without the search among candidates rendered and
+    /// heard against the input.
+    #[arg(long)]
+    no_search: bool,
+    /// Seed of the search's perturbations (the same seed, the same output).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
     /// Seconds rendered after the input ends.
     #[arg(long, default_value_t = 0.5)]
     tail: f64,
@@ -77,6 +84,11 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     config.follow_amp = !a.no_follow_amp;
     config.smoothing = a.smoothing;
     config.gate_db = a.gate_db;
+    match (a.no_search, config.search.as_mut()) {
+        (true, _) => config.search = None,
+        (false, Some(s)) => s.seed = a.seed,
+        (false, None) => {}
+    }
     let out = resynth_file(&input, matcher, config, &base, a.tail)?;
     write_wav(&a.out, &out)?;
     println!(
