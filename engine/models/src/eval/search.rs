@@ -167,6 +167,16 @@ fn single_note_methods(
     let t = &target.notes[0];
     if let Some(p) = knn {
         judge.patch(cols.get("kNN (training renders, MFCC)"), t, p);
+        // The same, measured as the live path is: the sustained part only.
+        let audio = judge.render(p, t);
+        let sr = judge.spec.sample_rate;
+        let d = judge
+            .lsd
+            .distance(&sustained(&t.audio, sr), &sustained(&audio, sr))
+            .unwrap_or(f64::NAN);
+        cols.get("kNN (training renders), sustained part")
+            .lsd
+            .push(d);
     }
     let spec = &matcher.spec;
     let mut analyzer = wyrd_analysis::MfccAnalyzer::new(spec.mfcc_config())?;
@@ -281,11 +291,11 @@ pub fn run(
                     &Patch::default(),
                     0.0,
                 )?;
-                let sustained = |x: &[f32]| {
-                    let sr = spec.sample_rate as usize;
-                    x[sr / 4..sr.min(x.len())].to_vec()
-                };
-                let (a, b) = (sustained(&target.notes[0].audio), sustained(&out.mono()));
+                let sr = spec.sample_rate;
+                let (a, b) = (
+                    sustained(&target.notes[0].audio, sr),
+                    sustained(&out.mono(), sr),
+                );
                 let col = cols.get("wyrd resynth (live path, sustained part)");
                 col.lsd.push(judge.lsd.distance(&a, &b).unwrap_or(f64::NAN));
                 if let Some(hz) = target.notes[0].pitch_hz {
@@ -370,6 +380,12 @@ pub fn run(
     })
 }
 
+/// The held part a live comparison looks at: 0.25 s to 1 s after the note starts.
+fn sustained(x: &[f32], sample_rate: u32) -> Vec<f32> {
+    let sr = sample_rate as usize;
+    x[(sr / 4).min(x.len())..sr.min(x.len())].to_vec()
+}
+
 /// `(name, note, prepared audio)` for every note of a `manifest.json` folder.
 fn ood_recordings(dir: &Path, spec: &ItemSpec) -> Result<Vec<(String, u8, Vec<f32>)>> {
     let path = dir.join("manifest.json");
@@ -411,14 +427,19 @@ pub fn markdown(r: &SearchReport) -> String {
         );
         let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
         for x in rows {
+            let cents = if x.cents.n == 0 {
+                "–".to_string()
+            } else {
+                format!("{:.1}", x.cents.median)
+            };
             let _ = writeln!(
                 s,
-                "| {} | {} | {:.2} | {:.2} | {:.1} | {} |",
+                "| {} | {} | {:.2} | {:.2} | {} | {} |",
                 x.method,
                 x.items,
                 x.mel_lsd.median,
                 x.mel_lsd.mean,
-                x.cents.median,
+                cents,
                 x.seconds
                     .map_or(String::new(), |t| format!("{:.2}", t.median))
             );
