@@ -76,6 +76,7 @@ return function(data_dir, script_name)
   -- same name (scripts/resynth/resynth.lua must not become `require "resynth"`); the libraries
   -- (util, musicutil, lfo, env) may be the script's own, as on norns.
   local script_path = package.path
+  local hooks = require "core/hooks"
   util = require "util"
   package.path = ""
   controlspec = require "controlspec"
@@ -88,6 +89,21 @@ return function(data_dir, script_name)
   model = require "model"
   latent = require "latent"
   resynth = require "resynth"
+  -- norns' hardware, device and system modules, each its own file in lib/core.
+  tab = require "tabutil"
+  norns = require "core/norns"
+  _path = norns._path
+  screen = require "core/screen"
+  encoders = require "core/encoders"
+  midi = require "core/midi"
+  grid = require "core/grid"
+  arc = require "core/arc"
+  hid = require "core/hid"
+  keyboard = require "core/keyboard"
+  audio = require "core/audio"
+  crow = require "core/crow"
+  softcut = require "core/softcut"
+  inf = math.huge
   package.path = script_path
   params = paramset.new("wyrd", "wyrd")
   params.data_dir = data_dir ~= "" and data_dir or nil
@@ -116,6 +132,7 @@ return function(data_dir, script_name)
     metro = metro._tick,
     poll = poll._report,
     osc = osc._receive,
+    event = hooks.dispatch,
     cleanup = cleanup,
   }
 end

@@ -20,6 +20,8 @@ pub(crate) struct Dispatch {
     pub poll: Function,
     pub osc: Function,
     pub osc_builtin: Function,
+    /// `hooks.dispatch(kind, ...)`: keys, encoders, MIDI, devices, redraw.
+    pub event: Function,
     pub cleanup: Function,
 }
 
@@ -58,6 +60,7 @@ impl Instance {
             poll: dispatch.get("poll")?,
             osc: dispatch.get("osc")?,
             osc_builtin: dispatch.get("osc_builtin")?,
+            event: dispatch.get("event")?,
             cleanup: dispatch.get("cleanup")?,
         };
         Ok(Instance {

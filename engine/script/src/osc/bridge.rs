@@ -1,5 +1,5 @@
-//! The runtime's side of OSC: messages handed to the script's Lua, and OSC arguments to Lua
-//! values and back.
+//! The runtime's side of OSC and of other host events: messages and events handed to the
+//! script's Lua, and OSC arguments to Lua values and back.
 
 use mlua::{Lua, MultiValue, Value};
 
@@ -55,6 +55,28 @@ impl Runtime {
                 Ok(None)
             }
         }
+    }
+}
+
+impl Runtime {
+    /// A host event for the script's modules (`lib/core/hooks.lua`): `kind` and its arguments,
+    /// at logical time `now`. An error in the handler is the script's, reported.
+    pub fn event(&mut self, kind: &str, args: &[OscArg], now: Now) {
+        self.current.set_now(now);
+        let lua = &self.current.lua;
+        let mut values = Vec::with_capacity(args.len() + 1);
+        match lua.create_string(kind) {
+            Ok(k) => values.push(Value::String(k)),
+            Err(e) => return self.current.report(&error_text(&e)),
+        }
+        for a in args {
+            match osc_value(lua, a) {
+                Ok(v) => values.push(v),
+                Err(e) => return self.current.report(&error_text(&e)),
+            }
+        }
+        self.current
+            .call(&self.current.dispatch.event, MultiValue::from_vec(values));
     }
 }
 

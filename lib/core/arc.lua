@@ -1,0 +1,2 @@
+-- arc: to be written.
+return {}

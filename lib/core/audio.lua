@@ -1,0 +1,2 @@
+-- audio: to be written.
+return {}

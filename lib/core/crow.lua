@@ -1,0 +1,2 @@
+-- crow: to be written.
+return {}

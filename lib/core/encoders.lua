@@ -1,0 +1,2 @@
+-- encoders: to be written.
+return {}

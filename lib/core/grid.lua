@@ -1,0 +1,2 @@
+-- grid: to be written.
+return {}

@@ -1,0 +1,2 @@
+-- hid: to be written.
+return {}

@@ -1,0 +1,2 @@
+-- keyboard: to be written.
+return {}

@@ -1,0 +1,2 @@
+-- midi: to be written.
+return {}

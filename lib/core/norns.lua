@@ -1,0 +1,2 @@
+-- norns: to be written.
+return { _path = {} }

@@ -1,0 +1,2 @@
+-- screen: to be written.
+return {}

@@ -1,0 +1,2 @@
+-- softcut: to be written.
+return {}

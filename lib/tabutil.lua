@@ -1,0 +1,2 @@
+-- tabutil: to be written.
+return {}
