@@ -375,15 +375,18 @@ fn misc_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
             },
         )?,
     )?;
-    // print goes to stdout and, while a REPL line runs, back to the REPL too.
+    // print goes to stdout, or while a REPL line runs, to the REPL (once: the terminal REPL
+    // shares stdout).
     let print = lua.create_function(|lua, args: Variadic<Value>| {
         let line = args
             .iter()
             .map(|v| v.to_string().unwrap_or_else(|_| format!("{v:?}")))
             .collect::<Vec<_>>()
             .join("\t");
-        println!("{line}");
-        with_state(lua, |s| s.log.echo(&line))
+        if !with_state(lua, |s| s.log.echo(&line))? {
+            println!("{line}");
+        }
+        Ok(())
     })?;
     lua.globals().set("print", print)?;
     Ok(())

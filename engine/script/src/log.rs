@@ -6,7 +6,7 @@ const KEPT_ERRORS: usize = 64;
 
 #[derive(Debug, Default)]
 pub struct Log {
-    /// Output of `print` while a REPL line runs, sent back to the REPL as well.
+    /// Output of `print` while a REPL line runs, sent back to the REPL instead of stdout.
     capture: Option<String>,
     /// Errors reported so far (tracebacks), most recent last; bounded.
     pub errors: Vec<String>,
@@ -15,8 +15,10 @@ pub struct Log {
 
 impl Log {
     pub fn report(&mut self, message: &str) {
-        eprintln!("wyrd: lua: {message}");
-        self.echo(message);
+        // Inside a REPL line the REPL shows it; printing it too would show it twice there.
+        if !self.echo(message) {
+            eprintln!("wyrd: lua: {message}");
+        }
         self.error_count += 1;
         if self.errors.len() == KEPT_ERRORS {
             self.errors.remove(0);
@@ -24,11 +26,15 @@ impl Log {
         self.errors.push(message.to_string());
     }
 
-    /// Sends `line` back to the REPL too, if a REPL line is running.
-    pub fn echo(&mut self, line: &str) {
-        if let Some(c) = &mut self.capture {
-            c.push_str(line);
-            c.push('\n');
+    /// Sends `line` back to the REPL, if a REPL line is running; returns whether it did.
+    pub fn echo(&mut self, line: &str) -> bool {
+        match &mut self.capture {
+            Some(c) => {
+                c.push_str(line);
+                c.push('\n');
+                true
+            }
+            None => false,
         }
     }
 

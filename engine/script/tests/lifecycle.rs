@@ -143,6 +143,41 @@ fn the_repl_tries_return_first_and_waits_for_incomplete_chunks() {
     assert!(!r.ok && r.output.contains("runaway"), "{}", r.output);
 }
 
+/// What a new user met at the REPL: a syntax error that printed nothing, `print` twice, a
+/// continued call's value lost, and an error glued to the next output.
+#[test]
+fn the_repl_shows_every_error_each_output_once_and_continued_values() {
+    let mut b = Bench::start();
+    for bad in ["x = = 1", "local y = = 2"] {
+        let r = b.runtime.repl(bad, at(0));
+        assert!(!r.ok && !r.more, "{bad}: {r:?}");
+        assert!(
+            r.output.contains("unexpected symbol"),
+            "{bad}: {:?}",
+            r.output
+        );
+        assert!(r.output.ends_with('\n'), "{bad}: {:?}", r.output);
+    }
+    let r = b.runtime.repl("print('x')", at(0));
+    assert_eq!(r.output, "x\n");
+    b.runtime
+        .exec("function bump() n = (n or 0) + 1 return n end", at(0))
+        .unwrap();
+    let r = b.runtime.repl("bump(", at(0));
+    assert!(r.more, "{r:?}");
+    let r = b.runtime.repl(")", at(0));
+    assert_eq!((r.output.as_str(), r.ok, r.more), ("1\n", true, false));
+    // A continued statement still runs as a statement.
+    assert!(b.runtime.repl("z = bump(", at(0)).more);
+    let r = b.runtime.repl(")", at(0));
+    assert!(r.ok && r.output.is_empty(), "{r:?}");
+    assert_eq!(b.eval("z"), "2");
+    let r = b.runtime.repl("error('boom')", at(0));
+    assert!(!r.ok && r.output.ends_with('\n'), "{:?}", r.output);
+    let r = b.runtime.eval("= = =", at(0));
+    assert!(!r.ok && r.output.ends_with('\n'), "{:?}", r.output);
+}
+
 #[test]
 fn include_and_require_search_the_script_folder_then_wyrds_lib() {
     let s = Script::new(

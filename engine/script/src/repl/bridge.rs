@@ -18,25 +18,27 @@ impl Runtime {
             .set_name("=eval")
             .into_function()
             .or_else(|_| lua.load(source).set_name("=eval").into_function());
-        self.run_chunk(f)
+        finish(self.run_chunk(f))
     }
 
-    /// One REPL line (matron's rules: first as `return <line>`; incomplete chunks wait).
+    /// One REPL line (matron's rules: first as `return <line>`; incomplete chunks wait). A
+    /// chunk continued over several lines is tried as `return <chunk>` too, so its value shows.
     pub fn repl(&mut self, line: &str, now: Now) -> ReplReply {
         self.current.set_now(now);
         let lua = &self.current.lua;
         let chunk = if self.pending.is_empty() {
-            if let Ok(f) = lua
-                .load(format!("return {line}"))
-                .set_name("=repl")
-                .into_function()
-            {
-                return self.current.eval(f);
-            }
             line.to_string()
         } else {
             format!("{}\n{line}", self.pending)
         };
+        if let Ok(f) = lua
+            .load(format!("return {chunk}"))
+            .set_name("=repl")
+            .into_function()
+        {
+            self.pending.clear();
+            return finish(self.current.eval(f));
+        }
         match lua.load(&chunk).set_name("=repl").into_function() {
             Err(mlua::Error::SyntaxError {
                 incomplete_input: true,
@@ -51,7 +53,7 @@ impl Runtime {
             }
             f => {
                 self.pending.clear();
-                self.run_chunk(f)
+                finish(self.run_chunk(f))
             }
         }
     }
@@ -80,4 +82,13 @@ impl Runtime {
             },
         }
     }
+}
+
+/// Every reply ends its output with a newline, so the next output or prompt starts on a line of
+/// its own (a line editor redraws its prompt over an unfinished line).
+fn finish(mut reply: ReplReply) -> ReplReply {
+    if !reply.output.is_empty() && !reply.output.ends_with('\n') {
+        reply.output.push('\n');
+    }
+    reply
 }
