@@ -20,15 +20,18 @@ pub fn library_source(name: &str) -> Option<(String, String)> {
         wanted.push(format!("core/{name}.lua"));
     }
     wanted.push(format!("{short}.lua"));
+    // A lib folder on disk is searched first, so a library written since the build is found.
+    if let Some(dir) = std::env::var_os("WYRD_LIB") {
+        for w in &wanted {
+            let path = Path::new(&dir).join(w);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return Some((text, format!("@{}", path.display())));
+            }
+        }
+    }
     let &(rel, builtin) = wanted
         .iter()
         .find_map(|w| LIBRARY.iter().find(|(r, _)| *r == w.as_str()))?;
-    if let Some(dir) = std::env::var_os("WYRD_LIB") {
-        let path = Path::new(&dir).join(rel);
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return Some((text, format!("@{}", path.display())));
-        }
-    }
     Some((builtin.to_string(), format!("@lib/{rel}")))
 }
 
