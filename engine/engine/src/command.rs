@@ -1,6 +1,8 @@
 //! Messages into the audio thread, and the things it hands back to be freed elsewhere.
 
 use wyrd_dsp::Synth;
+
+use crate::midi_io::MidiBytes;
 use wyrd_schema::{Patch, NUM_PARAMS};
 
 /// When a command takes effect.
@@ -43,6 +45,11 @@ pub enum Action {
     SetBank(Box<Programs>),
     /// Replaces the whole synth (a new sample rate); the old one comes back as garbage.
     SetSynth(Box<Synth>),
+    /// A MIDI message played to the synth as if it had come in on the MIDI port (offline
+    /// renders' scripted MIDI).
+    Midi(MidiBytes),
+    /// A MIDI message sent out of the driver's MIDI port on the command's frame.
+    MidiOut(MidiBytes),
 }
 
 /// A timed action.

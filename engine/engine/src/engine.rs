@@ -13,6 +13,7 @@ use wyrd_schema::{Patch, NUM_PARAMS};
 use crate::command::{Action, At, Garbage, Programs};
 use crate::controller::{Controller, Queues};
 use crate::midi::{self, CcMap, MidiMessage};
+use crate::midi_io::MidiOut;
 use crate::schedule::Schedule;
 use crate::stats::Stats;
 
@@ -32,6 +33,8 @@ pub struct EngineConfig {
     pub queue_capacity: usize,
     /// Commands waiting for a future frame.
     pub schedule_capacity: usize,
+    /// Incoming MIDI plays the synth (it reaches a listening script either way).
+    pub midi_to_synth: bool,
 }
 
 impl EngineConfig {
@@ -45,6 +48,7 @@ impl EngineConfig {
             patch: Patch::default(),
             queue_capacity: 4096,
             schedule_capacity: 4096,
+            midi_to_synth: true,
         }
     }
 }
@@ -59,6 +63,12 @@ pub struct Engine {
     stats: Arc<Stats>,
     /// Engine clock: frames rendered since start.
     frame: u64,
+    /// Incoming MIDI plays the synth (off: it only reaches the script).
+    midi_to_synth: bool,
+    /// What this period sends out of the MIDI port.
+    midi_out: MidiOut,
+    /// Where in the period the command being applied falls.
+    offset: u32,
 }
 
 /// Most commands moved from the queue into the schedule per period, so a flood cannot make
@@ -82,6 +92,9 @@ impl Engine {
             queues: Arc::clone(&queues),
             stats: Arc::clone(&stats),
             frame: 0,
+            midi_to_synth: config.midi_to_synth,
+            midi_out: MidiOut::new(),
+            offset: 0,
         };
         (engine, Controller { queues, stats })
     }
@@ -104,6 +117,11 @@ impl Engine {
         self.synth.param(index)
     }
 
+    /// What the last period sent out of the MIDI port, for the driver to write.
+    pub fn midi_out(&self) -> &MidiOut {
+        &self.midi_out
+    }
+
     /// Frames rendered so far: the engine clock that [`At::Frame`] refers to.
     pub fn frame(&self) -> u64 {
         self.frame
@@ -121,6 +139,7 @@ impl Engine {
         let start = self.frame;
         let end = start + n as u64;
         self.take_commands(start);
+        self.midi_out.clear();
         let mut midi = midi.peekable();
         let mut pos = 0usize;
         loop {
@@ -142,12 +161,16 @@ impl Engine {
             // A command and a MIDI event on the same frame: the command first.
             if cmd_at.is_some_and(|c| c <= midi_at.unwrap_or(usize::MAX)) {
                 if let Some((_, action)) = self.schedule.pop_before(end) {
+                    self.offset = pos as u32;
                     self.apply(action);
                 }
             } else if let Some((_, bytes)) = midi.next() {
                 self.stats.midi_events.fetch_add(1, Ordering::Relaxed);
-                if let Some(msg) = midi::decode(bytes) {
-                    self.apply_midi(msg);
+                self.queues.midi_in.offer(start + pos as u64, bytes);
+                if self.midi_to_synth {
+                    if let Some(msg) = midi::decode(bytes) {
+                        self.apply_midi(msg);
+                    }
                 }
             }
         }
@@ -179,6 +202,7 @@ impl Engine {
             };
             if let Err(action) = self.schedule.push(frame, cmd.action) {
                 self.stats.late_commands.fetch_add(1, Ordering::Relaxed);
+                self.offset = 0;
                 self.apply(action);
             }
         }
@@ -213,6 +237,12 @@ impl Engine {
                 std::mem::swap(&mut self.synth, &mut synth);
                 self.discard(Garbage::Synth(synth));
             }
+            Action::Midi(bytes) => {
+                if let Some(msg) = midi::decode(bytes.as_slice()) {
+                    self.apply_midi(msg);
+                }
+            }
+            Action::MidiOut(bytes) => self.midi_out.push(self.offset, bytes),
         }
     }
 

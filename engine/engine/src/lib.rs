@@ -6,6 +6,7 @@
 //! - [`command`], [`controller`]: timed commands in ([`Controller`]), heap data back out
 //!   ([`Garbage`]).
 //! - [`midi`]: MIDI decoding and the CC → parameter map ([`CcMap`]).
+//! - [`midi_io`]: MIDI in passed on to the script, MIDI out on its frames ([`MidiOut`]).
 //! - [`clock`], [`stats`]: the engine clock, meters, load and xruns, as atomics.
 //! - [`input`]: the wait-free ring the audio input reaches the analysis through.
 //! - [`process`]: the wrapper all audio code runs in (denormals flushed, allocations guarded).
@@ -22,6 +23,7 @@ pub mod controller;
 pub mod engine;
 pub mod input;
 pub mod midi;
+pub mod midi_io;
 pub mod offline;
 pub mod period;
 pub mod process;
@@ -34,6 +36,7 @@ pub use controller::{Controller, QueueFull};
 pub use engine::{Engine, EngineConfig};
 pub use input::{input_ring, InputReader, InputWriter};
 pub use midi::{CcMap, MidiMessage};
+pub use midi_io::{MidiBytes, MidiEvent, MidiOut};
 pub use offline::{Offline, Score, Timeline};
 pub use period::{AudioThread, Period};
 pub use process::process_wrapper;

@@ -7,6 +7,7 @@ use crate::command::{Action, Command};
 use crate::controller::Controller;
 use crate::engine::{Engine, EngineConfig};
 use crate::input::{input_ring, InputReader};
+use crate::midi_io::MidiEvent;
 use crate::period::{AudioThread, Period};
 
 /// Frames rendered per engine call when nothing is due sooner: a large period. A multiple of
@@ -148,6 +149,8 @@ pub struct Offline {
     input: Option<[Vec<f32>; 2]>,
     /// The input of one chunk.
     scratch: [Vec<f32>; 2],
+    /// What the engine sent out of its MIDI port, on absolute frames (when recorded).
+    midi_out: Option<Vec<MidiEvent>>,
 }
 
 impl Offline {
@@ -161,7 +164,22 @@ impl Offline {
             reader,
             input: None,
             scratch: [vec![0.0; MAX_CHUNK as usize], vec![0.0; MAX_CHUNK as usize]],
+            midi_out: None,
         }
+    }
+
+    /// Keeps what the engine sends out of its MIDI port (see [`Offline::take_midi_out`]).
+    pub fn record_midi_out(mut self) -> Offline {
+        self.midi_out = Some(Vec::new());
+        self
+    }
+
+    /// The MIDI sent so far, on the frames it was sent on, and forgets it.
+    pub fn take_midi_out(&mut self) -> Vec<MidiEvent> {
+        self.midi_out
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Plays `left`/`right` (at the engine's rate) into the input from frame 0.
@@ -263,6 +281,13 @@ impl Offline {
                 input,
                 output: [l, r],
             });
+            if let Some(log) = &mut self.midi_out {
+                let sent = self.audio.engine().midi_out().events();
+                log.extend(sent.iter().map(|&(offset, bytes)| MidiEvent {
+                    frame: pos + u64::from(offset),
+                    bytes,
+                }));
+            }
             if let Out::Sink([l, r], sink) = &mut out {
                 sink(&l[..n], &r[..n])?;
             }

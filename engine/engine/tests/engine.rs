@@ -297,3 +297,69 @@ fn offline_renders_are_the_same_into_buffers_sinks_and_pieces() {
     assert_eq!(onset(&pieces, 0), delay);
     assert!(whole[..delay].iter().all(|&v| v == 0.0));
 }
+
+#[test]
+fn midi_out_leaves_on_the_frame_it_was_stamped_with() {
+    use wyrd_engine::{MidiBytes, MidiEvent, Offline, Score};
+    let mut offline = Offline::new(EngineConfig::new(SR)).record_midi_out();
+    let ctl = offline.controller().clone();
+    let on = MidiBytes::new(&[0x91, 60, 100]).unwrap();
+    let clock = MidiBytes::new(&[0xf8]).unwrap();
+    // Across chunk and period edges, and two on one frame in the order sent.
+    let frames = [0u64, 1, 1023, 1024, 5000, 5000];
+    for (i, &f) in frames.iter().enumerate() {
+        let bytes = if i % 2 == 0 { on } else { clock };
+        ctl.send(Command::at_frame(f, Action::MidiOut(bytes)))
+            .unwrap();
+    }
+    offline
+        .render_frames(&mut Score::new(&ctl, vec![]), 8000)
+        .unwrap();
+    let sent = offline.take_midi_out();
+    let expected: Vec<MidiEvent> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, &frame)| MidiEvent {
+            frame,
+            bytes: if i % 2 == 0 { on } else { clock },
+        })
+        .collect();
+    assert_eq!(sent, expected);
+    // MIDI out does not play the synth.
+    assert_eq!(ctl.stats().snapshot().active_voices, 0);
+}
+
+#[test]
+fn incoming_midi_reaches_a_listener_with_its_frame_and_plays_unless_told_not_to() {
+    for to_synth in [true, false] {
+        let mut cfg = EngineConfig::new(SR);
+        cfg.patch = sine_patch();
+        cfg.midi_to_synth = to_synth;
+        let (mut engine, ctl) = Engine::new(cfg);
+        let (mut l, mut r) = (vec![0.0; 64], vec![0.0; 64]);
+        let on = [0x90u8, 69, 100];
+        // Nobody listens yet: nothing is kept.
+        engine.process([(3u32, &on[..])].into_iter(), &mut l, &mut r);
+        assert!(ctl.next_midi_in().is_none());
+        ctl.listen_midi(true);
+        let cc = [0xb0u8, 20, 7];
+        engine.process([(5u32, &cc[..]), (9, &on[..])].into_iter(), &mut l, &mut r);
+        let a = ctl.next_midi_in().unwrap();
+        let b = ctl.next_midi_in().unwrap();
+        assert_eq!((a.frame, a.bytes.as_slice()), (64 + 5, &cc[..]));
+        assert_eq!((b.frame, b.bytes.as_slice()), (64 + 9, &on[..]));
+        assert!(ctl.next_midi_in().is_none());
+        let loud = l.iter().any(|s| s.abs() > 1e-4);
+        assert_eq!(loud, to_synth, "midi_to_synth {to_synth}");
+    }
+}
+
+#[test]
+fn scripted_midi_plays_the_synth_on_its_frame() {
+    let (mut engine, ctl) = engine_with(sine_patch(), vec![]);
+    let on = wyrd_engine::MidiBytes::new(&[0x90, 69, 100]).unwrap();
+    ctl.send(Command::at_frame(1000, Action::Midi(on))).unwrap();
+    let out = run(&mut engine, 40, 64);
+    let expected = reference(&sine_patch(), 69, 100, out.len() - 1000);
+    assert_plays_from(&out, &[vec![0.0; 1000], expected].concat(), 0);
+}

@@ -6,7 +6,9 @@ mod common;
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use common::*;
 use wyrd_dsp::Synth;
-use wyrd_engine::{monotonic_nanos, Action, AudioThread, Command, EngineConfig, Period, Programs};
+use wyrd_engine::{
+    monotonic_nanos, Action, AudioThread, Command, EngineConfig, MidiBytes, Period, Programs,
+};
 
 #[global_allocator]
 static ALLOC: AllocDisabler = AllocDisabler;
@@ -20,6 +22,8 @@ fn the_period_never_allocates() {
     };
     cfg.schedule_capacity = 64;
     let (mut engine, ctl) = wyrd_engine::Engine::new(cfg);
+    // Incoming MIDI is passed on to a listening script, and MIDI goes out, without the heap.
+    ctl.listen_midi(true);
     let midi: Vec<Vec<u8>> = vec![
         vec![0x90, 60, 100],
         vec![0x90, 64, 90],
@@ -67,6 +71,14 @@ fn the_period_never_allocates() {
         .unwrap();
         ctl.now(Action::PitchBend(1.0)).unwrap();
         ctl.now(Action::Sustain(true)).unwrap();
+        for k in 0..600u64 {
+            // More than a period may send: the rest are dropped and counted.
+            let bytes = MidiBytes::new(&[0x90, (k % 128) as u8, 1]).unwrap();
+            ctl.send(Command::at_frame(base + k, Action::MidiOut(bytes)))
+                .unwrap();
+        }
+        ctl.now(Action::Midi(MidiBytes::new(&[0x90, 61, 100]).unwrap()))
+            .unwrap();
         ctl.send(Command::at_frame(0, Action::AllNotesOff)).unwrap(); // late
         assert_no_alloc(|| {
             for (i, len) in [64usize, 1, 128, 1024, 63, 256].into_iter().enumerate() {
@@ -83,7 +95,9 @@ fn the_period_never_allocates() {
             }
         });
         assert!(ctl.collect_garbage() >= 4);
+        while ctl.next_midi_in().is_some() {}
     }
+    assert!(engine.midi_out().dropped() > 0);
     assert!(l.iter().chain(&r).all(|s| s.is_finite()));
     assert!(ctl.stats().snapshot().late_commands > 0);
 }

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use jack::{
-    AsyncClient, AudioIn, AudioOut, Client, ClientOptions, ClientStatus, Control, MidiIn,
-    PortFlags, ProcessScope,
+    AsyncClient, AudioIn, AudioOut, Client, ClientOptions, ClientStatus, Control, MidiIn, MidiOut,
+    PortFlags, ProcessScope, RawMidi,
 };
 use wyrd_dsp::Synth;
 use wyrd_engine::{
@@ -51,6 +51,7 @@ pub struct PortNames {
     pub in_l: String,
     pub in_r: String,
     pub midi_in: String,
+    pub midi_out: String,
 }
 
 struct Notifier {
@@ -82,6 +83,7 @@ struct Processor {
     in_l: jack::Port<AudioIn>,
     in_r: jack::Port<AudioIn>,
     midi_in: jack::Port<MidiIn>,
+    midi_out: jack::Port<MidiOut>,
     stats: Arc<Stats>,
 }
 
@@ -93,6 +95,16 @@ impl jack::ProcessHandler for Processor {
             input: Some([self.in_l.as_slice(ps), self.in_r.as_slice(ps)]),
             output: [self.out_l.as_mut_slice(ps), self.out_r.as_mut_slice(ps)],
         });
+        // What the period sent, on its frames. JACK refuses events past the port's buffer;
+        // those are lost, as on a full MIDI wire.
+        let mut out = self.midi_out.writer(ps);
+        for (time, bytes) in self.audio.engine().midi_out().events() {
+            out.write(&RawMidi {
+                time: *time,
+                bytes: bytes.as_slice(),
+            })
+            .ok();
+        }
         Control::Continue
     }
 
@@ -169,6 +181,9 @@ impl JackDriver {
             midi_in: client
                 .register_port("midi_in", MidiIn::default())
                 .map_err(JackError::Jack)?,
+            midi_out: client
+                .register_port("midi_out", MidiOut::default())
+                .map_err(JackError::Jack)?,
             stats: Arc::clone(&stats),
         };
         let name = client.name().to_string();
@@ -178,6 +193,7 @@ impl JackDriver {
             in_l: format!("{name}:in_l"),
             in_r: format!("{name}:in_r"),
             midi_in: format!("{name}:midi_in"),
+            midi_out: format!("{name}:midi_out"),
         };
         let server_rate = Arc::new(AtomicU32::new(rate));
         let notifier = Notifier {
