@@ -95,6 +95,7 @@ return function(data_dir, script_name)
   _path = norns._path
   screen = require "core/screen"
   encoders = require "core/encoders"
+  require "core/keys"
   midi = require "core/midi"
   grid = require "core/grid"
   arc = require "core/arc"

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use crossbeam::channel::Sender;
 
+use wyrd_engine::MidiEvent;
+
+use crate::host_events::HostEvent;
 use crate::osc::Packet;
 
 /// An OSC argument as Lua sees it (norns: i/h → integer, f/d → number, s → string, T/F → boolean).
@@ -33,6 +36,10 @@ pub enum Event {
     Load(PathBuf),
     /// The watched script folder changed.
     Changed(PathBuf),
+    /// A key, encoder, grid or arc event from the REPL terminal or another thread, for now.
+    Host(HostEvent),
+    /// A MIDI message that came in on the engine's MIDI port, on its frame.
+    Midi(MidiEvent),
     Quit,
 }
 

@@ -17,6 +17,8 @@
 //!   socket).
 //! - [`timeline`]: a script's timers and waiting OSC bundles as one timeline on the clock.
 //! - [`render`]: the same scripts offline, on the offline driver.
+//! - [`host_events`]: keys, encoders, MIDI, grid and arc as the script's modules receive
+//!   them, and the events files of offline renders; [`midi_api`]: MIDI out.
 //! - [`osc`]: the OSC server and its built-in paths, and OSC into the script's Lua.
 //! - [`repl`]: the terminal line editor and `wyrd repl`'s client, and REPL lines in the script.
 //!
@@ -26,9 +28,11 @@
 pub mod api;
 pub mod errors;
 pub mod events;
+pub mod host_events;
 mod instance;
 pub mod log;
 pub mod lua_thread;
+pub mod midi_api;
 pub mod models_api;
 mod modules;
 pub mod osc;
@@ -46,6 +50,7 @@ pub mod watchdog;
 
 pub use errors::ScriptError;
 pub use events::{Event, OscArg, ReplReply};
+pub use host_events::{parse_events, HostEvent, TimedEvent};
 pub use models_api::ModelRunnerRef;
 pub use runtime::{Runtime, RuntimeConfig, ScriptPaths};
 pub use sources::{PollSource, PollValue, Silence, POLL_NAMES};

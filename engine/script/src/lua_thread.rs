@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -60,6 +61,7 @@ pub struct LuaThread {
     events: Sender<Event>,
     thread: Option<JoinHandle<()>>,
     repl_addr: Option<SocketAddr>,
+    midi_stop: Arc<AtomicBool>,
 }
 
 impl LuaThread {
@@ -80,6 +82,8 @@ impl LuaThread {
         if let Some(s) = script {
             tx.send(Event::Load(s)).ok();
         }
+        let midi_stop = Arc::new(AtomicBool::new(false));
+        spawn_midi_pump(controller.clone(), tx.clone(), Arc::clone(&midi_stop))?;
         let thread = {
             let tx = tx.clone();
             std::thread::Builder::new()
@@ -91,6 +95,7 @@ impl LuaThread {
             events: tx,
             thread: Some(thread),
             repl_addr,
+            midi_stop,
         })
     }
 
@@ -109,6 +114,7 @@ impl LuaThread {
     }
 
     fn shutdown(&mut self) {
+        self.midi_stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             self.events.send(Event::Quit).ok();
             t.join().ok();
@@ -120,6 +126,37 @@ impl Drop for LuaThread {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// Moves incoming MIDI from the audio thread's queue into the event queue: the audio thread
+/// cannot wake the Lua thread itself (that takes a lock), so this polls every millisecond.
+/// It ends with the Lua thread.
+fn spawn_midi_pump(
+    controller: Controller,
+    tx: Sender<Event>,
+    stop: Arc<AtomicBool>,
+) -> Result<(), ScriptError> {
+    controller.listen_midi(true);
+    std::thread::Builder::new()
+        .name("wyrd-midi-in".into())
+        .spawn(move || loop {
+            while let Some(m) = controller.next_midi_in() {
+                if tx
+                    .send_timeout(Event::Midi(m), Duration::from_millis(100))
+                    .is_err()
+                {
+                    controller.listen_midi(false);
+                    return;
+                }
+            }
+            if stop.load(Ordering::Relaxed) {
+                controller.listen_midi(false);
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        })
+        .map_err(|e| ScriptError(format!("cannot start the MIDI input thread: {e}")))?;
+    Ok(())
 }
 
 /// The engine frame playing now, from the engine's published clock.
@@ -220,6 +257,20 @@ fn lua_thread(
                     eprintln!("wyrd: {} changed; reloading", file.display());
                     load(&mut runtime, &file, untimed(&controller)).ok();
                 }
+            }
+            Event::Host(e) => runtime.host_event(&e, untimed(&controller)),
+            Event::Midi(m) => {
+                // A fixed delay of one lookahead keeps the spacing the messages came in with.
+                let now = Now {
+                    frame: (m.frame + ahead) as f64,
+                    beat: None,
+                    exact: true,
+                };
+                let event = crate::host_events::HostEvent::Midi {
+                    device: 1,
+                    bytes: m.bytes,
+                };
+                runtime.host_event(&event, now);
             }
             Event::Repl { line, reply } => {
                 reply.send(runtime.repl(&line, untimed(&controller))).ok();

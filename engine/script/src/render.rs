@@ -9,12 +9,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use wyrd_engine::offline::Sink;
-use wyrd_engine::{EngineConfig, Offline};
+use wyrd_engine::{EngineConfig, MidiEvent, Offline};
 use wyrd_models::instrument::offline::Listener;
 use wyrd_models::instrument::ModelRunner;
 use wyrd_render::Stereo;
 use wyrd_schema::Patch;
 
+use crate::host_events::TimedEvent;
 use crate::models_api::ModelRunnerRef;
 use crate::runtime::{Runtime, RuntimeConfig, ScriptError};
 use crate::sources::Silence;
@@ -38,6 +39,9 @@ pub struct ScriptRender {
     /// Audio played into the script's input (what `resynth` hears), at `sample_rate`;
     /// silence after it ends.
     pub input: Option<Stereo>,
+    /// Keys, encoders, MIDI, grid and arc events played to the script on their frames
+    /// (MIDI also to the synth, as the MIDI port's is).
+    pub events: Vec<TimedEvent>,
 }
 
 impl ScriptRender {
@@ -53,6 +57,7 @@ impl ScriptRender {
             instruction_budget: 50_000_000,
             data_root: None,
             input: None,
+            events: Vec::new(),
         }
     }
 }
@@ -73,6 +78,8 @@ pub struct RenderReport {
     pub decodes: u64,
     pub matches: u64,
     pub model_errors: u64,
+    /// What the script sent out of the MIDI port, on its frames.
+    pub midi_out: Vec<MidiEvent>,
 }
 
 /// Renders `spec.seconds` of the script on the offline driver. A script that fails to load is
@@ -115,7 +122,7 @@ pub fn render_script_into(
     // time, so the queues can be generous.
     config.queue_capacity = 1 << 16;
     config.schedule_capacity = 1 << 16;
-    let mut offline = Offline::new(config);
+    let mut offline = Offline::new(config).record_midi_out();
     if let Some(input) = &spec.input {
         offline = offline.with_input(input.left.clone(), input.right.clone());
     }
@@ -144,7 +151,9 @@ pub fn render_script_into(
     };
     runtime.load(&spec.script, at(0))?;
 
-    let mut timeline = (ScriptTimeline::new(&mut runtime), listener);
+    let script_timeline = ScriptTimeline::new(&mut runtime)
+        .with_events(spec.events.clone(), Some(controller.clone()));
+    let mut timeline = (script_timeline, listener);
     offline
         .render_into(&mut timeline, total, sink)
         .map_err(ScriptError)?;
@@ -163,6 +172,7 @@ pub fn render_script_into(
         decodes: models.decodes,
         matches: models.matches,
         model_errors: models.errors,
+        midi_out: offline.take_midi_out(),
     };
     Ok(report)
 }

@@ -372,3 +372,66 @@ fn the_keeping_up_rule_reads_wyrds_exit_line() {
     assert!(std::panic::catch_unwind(|| assert_kept_up(&log(3))).is_err());
     assert!(std::panic::catch_unwind(|| xruns("wyrd: ready\n")).is_err());
 }
+
+#[test]
+fn jack_midi_reaches_the_script_and_its_midi_out_leaves_on_its_frames() {
+    // The script answers every note an octave up on wyrd's MIDI out, which is wired back into
+    // wyrd's MIDI in: each answer comes back one lookahead (plus at most a period or two of
+    // JACK's routing) after the note it answers.
+    let scripts = TempDir::new("wyrd-live-midi").unwrap();
+    let dir = scripts.path().join("echo");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("echo.lua");
+    std::fs::write(
+        &script,
+        r#"
+        got = {}
+        local m = midi.connect()
+        m.event = function(data)
+          local msg = midi.to_msg(data)
+          if msg.type == "note_on" then
+            got[#got + 1] = msg.note .. "@" .. math.floor(_wyrd.frame())
+            if msg.note < 96 then m:note_on(msg.note + 12, 100, 2) end
+          end
+        end"#,
+    )
+    .unwrap();
+    let script = script.display().to_string();
+    let port = free_port().to_string();
+    let mut rig = Rig::start(&[&script, "--repl-port", &port]);
+    wait_for(&rig, "echo.lua running", 1);
+    rig.capturer
+        .client()
+        .connect_ports_by_name("wyrd:midi_out", "wyrd:midi_in")
+        .unwrap();
+    let mut job = Job::new(vec![MidiEvent::note_on(4_800, 60, 100)], 0, SR);
+    job.freewheel = false;
+    rig.play(&job);
+    std::thread::sleep(Duration::from_millis(300));
+    let got = repl(port.parse().unwrap(), "return table.concat(got, ' ')");
+    let got = got.trim_matches('"');
+    let notes: Vec<(u32, u64)> = got
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let (n, f) = s.split_once('@').unwrap();
+            (n.parse().unwrap(), f.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        notes.iter().map(|n| n.0).collect::<Vec<_>>(),
+        [60, 72, 84, 96],
+        "{got}\n{}",
+        rig.wyrd.log()
+    );
+    // The default lookahead is 20 ms: 960 frames.
+    for pair in notes.windows(2) {
+        let gap = pair[1].1 - pair[0].1;
+        assert!(
+            (960..=960 + 2 * 64).contains(&gap),
+            "{got}: gap {gap} frames"
+        );
+    }
+    let log = rig.interrupt();
+    assert!(!log.contains("wyrd: lua:"), "{log}");
+}

@@ -50,6 +50,9 @@ pub enum Builtin {
     Ping(Vec<OscArg>),
     /// `/eval lua`: only with `--allow-eval`, only from loopback.
     Eval(String),
+    /// `/remote/key n z` and `/remote/enc n d`: norns' keys and encoders, as its hardware
+    /// would press and turn them.
+    Remote(crate::host_events::HostEvent),
 }
 
 /// Checks a message against the built-in paths. `Ok(None)`: not a built-in path.
@@ -97,6 +100,20 @@ pub fn parse(path: &str, args: &[OscArg]) -> Result<Option<Builtin>, String> {
             _ => return Err("expected one string: a script name or path".into()),
         },
         "/ping" => Builtin::Ping(args.to_vec()),
+        "/remote/key" => match args {
+            [n, z] => Builtin::Remote(crate::host_events::HostEvent::Key {
+                n: whole(n, "key", 1, 3)?,
+                z: whole(z, "z", 0, 1)?,
+            }),
+            _ => return Err(count("key z", args)),
+        },
+        "/remote/enc" => match args {
+            [n, d] => Builtin::Remote(crate::host_events::HostEvent::Enc {
+                n: whole(n, "encoder", 1, 3)?,
+                d: whole(d, "delta", -1000, 1000)?,
+            }),
+            _ => return Err(count("encoder delta", args)),
+        },
         "/eval" => match args {
             [OscArg::Str(s)] => Builtin::Eval(s.clone()),
             _ => return Err("expected one string of Lua".into()),
@@ -177,6 +194,19 @@ fn number(v: &OscArg) -> Result<f64, String> {
         OscArg::Float(x) if x.is_finite() => Ok(*x),
         OscArg::Float(x) => Err(format!("{x} is not a finite number")),
         other => Err(format!("expected a number, got {}", kind(other))),
+    }
+}
+
+/// A whole number in `lo..=hi` (integers, or floats that are whole: controllers send both).
+fn whole(v: &OscArg, what: &str, lo: i64, hi: i64) -> Result<i64, String> {
+    let n = number(v)?;
+    if n.fract() != 0.0 {
+        return Err(format!("{what} must be a whole number, got {n}"));
+    }
+    if (lo as f64..=hi as f64).contains(&n) {
+        Ok(n as i64)
+    } else {
+        Err(format!("{what} {n} is outside {lo}..{hi}"))
     }
 }
 

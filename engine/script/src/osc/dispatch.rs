@@ -259,6 +259,10 @@ impl Dispatcher {
                 };
             }
             Builtin::Ping(args) => return Some(reply("/pong", &args)),
+            Builtin::Remote(event) => {
+                runtime.host_event(&event, now);
+                return None;
+            }
             Builtin::Eval(code) => {
                 if !self.config.allow_eval {
                     self.stats.problem(

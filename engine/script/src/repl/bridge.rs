@@ -5,10 +5,40 @@ use mlua::Function;
 
 use crate::errors::{error_text, ScriptError};
 use crate::events::ReplReply;
+use crate::host_events::HostEvent;
 use crate::runtime::Runtime;
-use crate::state::Now;
+use crate::state::{Now, State};
 
 impl Runtime {
+    /// A `:key`/`:enc` line: the event, and what its handlers printed.
+    fn repl_host_event(&mut self, meta: Result<HostEvent, String>, now: Now) -> ReplReply {
+        let event = match meta {
+            Ok(e) => e,
+            Err(why) => {
+                return ReplReply {
+                    output: format!("{why}\n"),
+                    more: false,
+                    ok: false,
+                }
+            }
+        };
+        if let Some(mut s) = self.current.lua.app_data_mut::<State>() {
+            s.log.capture();
+        }
+        self.host_event(&event, now);
+        let output = self
+            .current
+            .lua
+            .app_data_mut::<State>()
+            .and_then(|mut s| s.log.captured())
+            .unwrap_or_default();
+        ReplReply {
+            output,
+            more: false,
+            ok: true,
+        }
+    }
+
     /// Runs a chunk sent from elsewhere (`/eval`): like a REPL line, but complete in itself.
     pub fn eval(&mut self, source: &str, now: Now) -> ReplReply {
         self.current.set_now(now);
@@ -23,7 +53,13 @@ impl Runtime {
 
     /// One REPL line (matron's rules: first as `return <line>`; incomplete chunks wait). A
     /// chunk continued over several lines is tried as `return <chunk>` too, so its value shows.
+    /// `:key N Z` and `:enc N D` (not Lua) press norns' keys and turn its encoders.
     pub fn repl(&mut self, line: &str, now: Now) -> ReplReply {
+        if self.pending.is_empty() {
+            if let Some(meta) = super::meta_line(line) {
+                return self.repl_host_event(meta, now);
+            }
+        }
         self.current.set_now(now);
         let lua = &self.current.lua;
         let chunk = if self.pending.is_empty() {

@@ -52,6 +52,15 @@ pub struct Args {
     /// data/onnxruntime).
     #[arg(long)]
     ort_lib: Option<PathBuf>,
+    /// Timed key, encoder, MIDI, grid and arc events played to the script, one per line:
+    /// `TIME KIND ARGS` (`0.5 key 2 1`, `1 enc 1 -3`, `2 midi note_on 60 100`, `4b grid 1 1 1`;
+    /// TIME in seconds or beats; see the README).
+    #[arg(long, requires = "script")]
+    events: Option<PathBuf>,
+    /// Writes what the script sent out of the MIDI port to this file, one message per line
+    /// (`SECONDS FRAME BYTES...`).
+    #[arg(long, requires = "script")]
+    midi_out: Option<PathBuf>,
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
@@ -146,6 +155,12 @@ fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
     spec.seed = a.seed;
     spec.bpm = a.bpm;
     spec.patch = load_patch(a)?;
+    if let Some(path) = &a.events {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading events {}", path.display()))?;
+        spec.events = wyrd_script::parse_events(&text, &path.display().to_string(), a.sr, a.bpm)
+            .map_err(anyhow::Error::msg)?;
+    }
     let started = Instant::now();
     // The file is made with the first chunk, so a script that fails to load leaves none.
     let mut wav: Option<WavSink> = None;
@@ -165,6 +180,20 @@ fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
         }
     };
     wav.context("nothing was rendered")?.finish()?;
+    if let Some(path) = &a.midi_out {
+        let mut text = String::new();
+        for e in &report.midi_out {
+            let bytes: Vec<String> = e
+                .bytes
+                .as_slice()
+                .iter()
+                .map(|b| format!("0x{b:02x}"))
+                .collect();
+            let secs = e.frame as f64 / f64::from(a.sr);
+            text.push_str(&format!("{secs:.6} {} {}\n", e.frame, bytes.join(" ")));
+        }
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
     let took = started.elapsed().as_secs_f64();
     eprintln!(
         "rendered {} for {:.2} s in {took:.3} s ({:.0}× real time): {} callbacks, {} errors, {} runaway callbacks interrupted{} -> {}",

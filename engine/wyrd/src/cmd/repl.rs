@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use wyrd_script::repl::Client;
+use wyrd_script::HostEvent;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -13,6 +14,26 @@ pub struct Args {
     /// Evaluate these lines and exit (otherwise: interactive on a terminal, or lines from stdin).
     #[arg(short, long = "eval")]
     eval: Vec<String>,
+}
+
+/// The terminal's keys and encoders, sent as `:key`/`:enc` lines on a second connection
+/// (the first is busy with the line being edited).
+fn keys_over_socket(port: u16) -> wyrd_script::repl::HostSink {
+    let client = std::sync::Mutex::new(Client::connect(port).ok());
+    Arc::new(move |e| {
+        let line = match e {
+            HostEvent::Key { n, z } => format!(":key {n} {z}"),
+            HostEvent::Enc { n, d } => format!(":enc {n} {d}"),
+            _ => return,
+        };
+        if let Ok(mut c) = client.lock() {
+            if let Some(c) = c.as_mut() {
+                if let Ok(reply) = c.ask(&line) {
+                    print!("{}", reply.output);
+                }
+            }
+        }
+    })
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
@@ -34,6 +55,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
                     None
                 }
             },
+            keys_over_socket(a.port),
             Arc::new(AtomicBool::new(false)),
         );
         return Ok(());

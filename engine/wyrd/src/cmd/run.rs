@@ -211,9 +211,14 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     std::io::stdout().flush().ok();
     if std::io::stdin().is_terminal() {
         let tx = scripts.sender();
+        let host_tx = scripts.sender();
+        let host: wyrd_script::repl::HostSink = Arc::new(move |e| {
+            host_tx.try_send(wyrd_script::Event::Host(e)).ok();
+        });
         let stop = Arc::clone(&stop);
+        eprintln!("wyrd: keys and encoders: {}", wyrd_script::repl::KEY_MAP);
         std::thread::spawn(move || {
-            wyrd_script::repl::terminal(|line| wyrd_script::lua_thread::ask(&tx, line), stop)
+            wyrd_script::repl::terminal(|line| wyrd_script::lua_thread::ask(&tx, line), host, stop)
         });
     }
 
