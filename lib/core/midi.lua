@@ -183,6 +183,20 @@ hooks.on("midi", function(id, ...)
   if vp and vp.event then vp.event(data) end
 end)
 
+--- wyrd: whether incoming MIDI also plays the amSynth voice (on by default, as wyrd's MIDI
+-- port does without a script). A script that plays its own engine from MIDI turns it off;
+-- the next script starts with it on again.
+function midi.synth_thru(on)
+  _wyrd.midi_to_synth(on and true or false)
+end
+
+--- wyrd: whether incoming MIDI also plays the amSynth voice (on by default, as wyrd's MIDI
+-- port does without a script). A script that plays its own engine from MIDI turns it off;
+-- the next script starts with it on again.
+function midi.synth_thru(on)
+  _wyrd.midi_to_synth(on and true or false)
+end
+
 function midi.cleanup()
   for i = 1, 16 do midi.vports[i].event = nil end
   for _, dev in pairs(midi.devices) do dev.event = nil end

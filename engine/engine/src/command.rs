@@ -50,6 +50,9 @@ pub enum Action {
     Midi(MidiBytes),
     /// A MIDI message sent out of the driver's MIDI port on the command's frame.
     MidiOut(MidiBytes),
+    /// Whether incoming MIDI (and [`Action::Midi`]) plays the synth; a script that plays its
+    /// own engine from MIDI turns it off.
+    MidiToSynth(bool),
 }
 
 /// A timed action.

@@ -238,10 +238,11 @@ impl Engine {
                 self.discard(Garbage::Synth(synth));
             }
             Action::Midi(bytes) => {
-                if let Some(msg) = midi::decode(bytes.as_slice()) {
+                if let Some(msg) = midi::decode(bytes.as_slice()).filter(|_| self.midi_to_synth) {
                     self.apply_midi(msg);
                 }
             }
+            Action::MidiToSynth(on) => self.midi_to_synth = on,
             Action::MidiOut(bytes) => self.midi_out.push(self.offset, bytes),
         }
     }

@@ -1,5 +1,6 @@
 //! `_wyrd.midi_send`: what `m:note_on` and the other vport methods send, out of wyrd's MIDI
-//! port on the frame of the callback's logical time, like any engine command.
+//! port on the frame of the callback's logical time, like any engine command; and
+//! `_wyrd.midi_to_synth`: whether incoming MIDI also plays the synth.
 
 use mlua::{Lua, Table};
 use wyrd_engine::{Action, MidiBytes};
@@ -39,6 +40,15 @@ pub(crate) fn install(lua: &Lua, t: &Table) -> mlua::Result<()> {
             with_state(lua, |s| {
                 let at = s.time.now.at();
                 s.sink.send(at, Action::MidiOut(msg))
+            })
+        })?,
+    )?;
+    t.set(
+        "midi_to_synth",
+        lua.create_function(|lua, on: bool| {
+            with_state(lua, |s| {
+                let at = s.time.now.at();
+                s.sink.send(at, Action::MidiToSynth(on))
             })
         })?,
     )?;

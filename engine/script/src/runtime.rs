@@ -193,10 +193,17 @@ impl Runtime {
         let mut s = self.current.lua.app_data_mut::<State>().expect("state");
         // No note of the old script may hang on into the new one.
         let at = s.time.now.at();
-        s.sink.release(Command {
-            at,
-            action: Action::AllNotesOff,
-        });
+        // Nor a MIDI setting of the old one.
+        s.sink.release([
+            Command {
+                at,
+                action: Action::AllNotesOff,
+            },
+            Command {
+                at,
+                action: Action::MidiToSynth(true),
+            },
+        ]);
         self.pending.clear();
         Ok(())
     }

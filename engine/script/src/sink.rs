@@ -37,9 +37,9 @@ impl Sink {
     }
 
     /// Sends `first`, then everything held back; from now on sends directly.
-    pub fn release(&mut self, first: Command) {
+    pub fn release(&mut self, first: impl IntoIterator<Item = Command>) {
         let held = self.held.take().unwrap_or_default();
-        for command in std::iter::once(first).chain(held) {
+        for command in first.into_iter().chain(held) {
             if self.controller.send(command).is_err() {
                 self.dropped += 1;
             }

@@ -329,3 +329,22 @@ fn the_repl_presses_keys_and_turns_encoders() {
         r.output
     );
 }
+
+#[test]
+fn a_script_can_keep_incoming_midi_from_the_synth() {
+    let s = Script::new(
+        "thru",
+        "got = 0\nfunction init() midi.synth_thru(false); midi.connect().event = function() got = got + 1 end end",
+    );
+    let spec = render_with(&s.file, 1.0, "0.25 midi note_on 69 100\n");
+    let (out, report) = render_script(&spec).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(
+        out.left.iter().all(|&x| x == 0.0),
+        "the synth stayed silent"
+    );
+    let mut b = Bench::start();
+    b.load(&s.file).unwrap();
+    b.runtime.host_event(&spec.events[0].event, at(12_000));
+    assert_eq!(b.eval("got"), "1");
+}
