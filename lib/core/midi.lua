@@ -7,6 +7,7 @@
 -- it arrived on (and, unless turned off, plays the synth as well); what a vport sends leaves
 -- wyrd's midi_out port on the frame of the callback's logical time, like an engine command.
 local hooks = require "core/hooks"
+local pmap = require "core/pmap"
 
 local midi = {}
 
@@ -181,6 +182,8 @@ hooks.on("midi", function(id, ...)
   if dev.event then dev.event(data) end
   local vp = dev.port and midi.vports[dev.port]
   if vp and vp.event then vp.event(data) end
+  -- Mapped CCs move their params (norns sends every message to its param map too).
+  pmap.handle(data, dev.port)
 end)
 
 --- wyrd: whether incoming MIDI also plays the amSynth voice (on by default, as wyrd's MIDI

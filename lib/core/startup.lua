@@ -113,6 +113,9 @@ return function(data_dir, script_name)
   lfo = require "lfo"
   env = require "env"
   engine._add_params(params)
+  -- MIDI mappings saved for this script (norns' <script>.pmap).
+  norns.pmap = require "core/pmap"
+  if params.data_dir and params.script_name then norns.pmap.read() end
 
   local function cleanup()
     -- The script's own cleanup first (it may still want its clocks), then everything else.

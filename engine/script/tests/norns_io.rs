@@ -348,3 +348,68 @@ fn a_script_can_keep_incoming_midi_from_the_synth() {
     b.runtime.host_event(&spec.events[0].event, at(12_000));
     assert_eq!(b.eval("got"), "1");
 }
+
+#[test]
+fn mapped_ccs_move_params_and_mappings_load_from_norns_pmap_files() {
+    let s = Script::new(
+        "mapped",
+        r#"
+        params:add_control("cut", "cut", controlspec.new(0, 100, "lin", 0, 50))
+        params:add_number("steps", "steps", 1, 16, 8)
+        params:add_option("mode", "mode", {"a", "b", "c"}, 1)
+        "#,
+    );
+    let mut b = Bench::start();
+    b.load(&s.file).unwrap();
+    let cc = |b: &mut Bench, ch: u8, cc: u8, v: u8| {
+        let bytes = wyrd_engine::MidiBytes::new(&[0xb0 + ch - 1, cc, v]).unwrap();
+        b.runtime
+            .host_event(&HostEvent::Midi { device: 1, bytes }, at(0));
+    };
+    // Learn: the next CC is mapped.
+    b.eval("norns.pmap.learn('cut')");
+    cc(&mut b, 3, 21, 0);
+    assert_eq!(b.eval("params:get('cut')"), "50");
+    cc(&mut b, 3, 21, 127);
+    assert_eq!(b.eval("params:get('cut')"), "100");
+    cc(&mut b, 3, 21, 0);
+    assert_eq!(b.eval("params:get('cut')"), "0");
+    // Another channel does nothing.
+    cc(&mut b, 4, 21, 127);
+    assert_eq!(b.eval("params:get('cut')"), "0");
+    // Numbers and options take the whole of their range, rounded.
+    b.eval("norns.pmap.assign('steps', 1, 1, 7); norns.pmap.assign('mode', 1, 1, 8)");
+    cc(&mut b, 1, 7, 127);
+    cc(&mut b, 1, 8, 64);
+    assert_eq!(b.eval("params:get('steps')"), "16");
+    assert_eq!(b.eval("params:get('mode')"), "2");
+    // Written in norns' format, read back by the next load of the script.
+    b.eval("norns.pmap.write()");
+    let file = s.file.parent().unwrap().join("data/mapped.pmap");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        saved.contains(r#""cut":"{"#) && saved.contains("cc=21"),
+        "{saved}"
+    );
+    let mut again = Bench::start();
+    again.load(&s.file).unwrap();
+    cc(&mut again, 3, 21, 127);
+    assert_eq!(again.eval("params:get('cut')"), "100");
+    // Bad assignments are named.
+    let r = again
+        .runtime
+        .repl("norns.pmap.assign('nope', 1, 1, 1)", at(0));
+    assert!(
+        !r.ok && r.output.contains("no param 'nope'"),
+        "{}",
+        r.output
+    );
+    let r = again
+        .runtime
+        .repl("norns.pmap.assign('cut', 1, 17, 1)", at(0));
+    assert!(
+        !r.ok && r.output.contains("channel 17 is outside 1..16"),
+        "{}",
+        r.output
+    );
+}
