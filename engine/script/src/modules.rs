@@ -11,9 +11,11 @@ include!(concat!(env!("OUT_DIR"), "/library.rs"));
 
 /// A library module's source and the chunk name its errors cite (`lib/core/clock.lua:12`).
 /// A module is named by its path under `lib/` without `.lua` (`core/params/number`);
-/// `core/*.lua` also answers to its bare name (`clock`), as on norns, and a `core/` prefix
-/// on a top-level library is ignored (`core/util`).
+/// `core/*.lua` also answers to its bare name (`clock`), as on norns, and a `core/` or `lib/`
+/// prefix is ignored (`core/util`, `lib/lfo`: norns' package.path starts at its `lua/` folder,
+/// so scripts write `require 'lib/lfo'`).
 pub fn library_source(name: &str) -> Option<(String, String)> {
+    let name = name.strip_prefix("lib/").unwrap_or(name);
     let short = name.strip_prefix("core/").unwrap_or(name);
     let mut wanted = vec![format!("{name}.lua")];
     if !name.contains('/') {
@@ -35,13 +37,41 @@ pub fn library_source(name: &str) -> Option<(String, String)> {
     Some((builtin.to_string(), format!("@lib/{rel}")))
 }
 
-/// Points `package.path` at the script's folders and adds a searcher for wyrd's library.
+/// norns libraries wyrd does not have, so `require` can say so instead of listing folders.
+const NORNS_ONLY: &[&str] = &[
+    "asl",
+    "elca",
+    "envgraph",
+    "filtergraph",
+    "graph",
+    "gridbuf",
+    "hotswap",
+    "reflection",
+    "textentry_kbd",
+    "timeline",
+    "container/observable",
+    "core/gamepad",
+    "gamepad",
+    "core/serial",
+    "core/wifi",
+    "core/menu",
+    "core/mods",
+    "core/pmap",
+];
+
+/// Points `package.path` at the script's folders and the scripts root (norns resolves
+/// `require '<script>/lib/foo'` from dust/code, where every script has its folder), and adds a
+/// searcher for wyrd's library.
 pub fn install(lua: &Lua, script_dir: Option<&Path>) -> mlua::Result<()> {
     let package: mlua::Table = lua.globals().get("package")?;
     let path = match script_dir {
         Some(dir) => {
             let d = lua_path(dir);
-            format!("{d}/?.lua;{d}/lib/?.lua;{d}/?/init.lua")
+            let mut p = format!("{d}/?.lua;{d}/lib/?.lua;{d}/?/init.lua");
+            if let Some(root) = dir.parent() {
+                p.push_str(&format!(";{}/?.lua", lua_path(root)));
+            }
+            p
         }
         None => String::new(),
     };
@@ -54,9 +84,15 @@ pub fn install(lua: &Lua, script_dir: Option<&Path>) -> mlua::Result<()> {
             let f = lua.load(text).set_name(chunk).into_function()?;
             Ok(Value::Function(f))
         }
-        None => Ok(Value::String(
-            lua.create_string(format!("\n\tno module '{name}' in wyrd's lib"))?,
-        )),
+        None => {
+            let bare = name.strip_prefix("lib/").unwrap_or(&name);
+            let why = if NORNS_ONLY.contains(&bare) {
+                format!("\n\t'{name}' is a norns library that wyrd does not have")
+            } else {
+                format!("\n\tno module '{name}' in wyrd's lib")
+            };
+            Ok(Value::String(lua.create_string(why)?))
+        }
     })?;
     searchers.raw_push(searcher)?;
     Ok(())
@@ -100,6 +136,8 @@ mod tests {
             Some("@lib/core/params/number.lua")
         );
         assert_eq!(chunk("params/number"), None);
+        assert_eq!(chunk("lib/lfo").as_deref(), Some("@lib/lfo.lua"));
+        assert_eq!(chunk("lib/util").as_deref(), Some("@lib/util.lua"));
         assert_eq!(chunk("nope"), None);
     }
 }
