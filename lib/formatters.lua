@@ -81,13 +81,15 @@ function F.unipolar_as_multimode_filter_freq(param)
   local v = controlspec.BIPOLAR:map(param:get())
   local pct = util.round(math.abs(v) * 100)
   local widget, label
+  -- Fractional counts round down each on its own, as norns' loops do.
+  local function rep(s, n) return string.rep(s, math.floor(n)) end
   if v > 0 then
-    local clear = math.floor(v * chars)
-    widget = "|" .. string.rep(".", clear) .. string.rep("|", chars - clear + 1)
+    local clear = v * chars
+    widget = "|" .. rep(".", clear) .. rep("|", chars - clear + 1)
     if pct >= 1 then label = "HP" .. pct end
   elseif v < 0 then
-    local fill = math.floor((v + 1) * chars)
-    widget = string.rep("|", fill + 1) .. string.rep(".", chars - fill) .. "|"
+    local fill = (v + 1) * chars
+    widget = rep("|", fill + 1) .. rep(".", chars - fill) .. "|"
     if pct >= 1 then label = "LP" .. (100 - pct) end
   else
     widget = string.rep("|", chars + 2)
