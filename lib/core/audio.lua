@@ -55,6 +55,7 @@ Audio.tape.unsubscribe = noop
 -- actions record the value in norns.state.mix as norns does and call the (inert) functions
 -- above. Hidden, since they change nothing in wyrd, and never saved in psets.
 function Audio.add_params(ps)
+  ps = ps or params
   local cs = require "controlspec"
   local util = require "util"
   local mix = norns.state.mix

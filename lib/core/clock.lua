@@ -139,6 +139,7 @@ clock.midi = {}
 -- kept and do nothing; the 16 MIDI clock outputs stay hidden, as on a norns with no MIDI
 -- device. None is saved in psets (norns: set_save false).
 function clock.add_params(ps)
+  ps = ps or params
   local sources = { "internal", "midi", "link", "crow" }
   ps:add_group("CLOCK", "CLOCK", 29)
   ps:add_option("clock_source", "source", sources, 1)

@@ -15,6 +15,11 @@ include!(concat!(env!("OUT_DIR"), "/library.rs"));
 /// prefix is ignored (`core/util`, `lib/lfo`: norns' package.path starts at its `lua/` folder,
 /// so scripts write `require 'lib/lfo'`).
 pub fn library_source(name: &str) -> Option<(String, String)> {
+    resolve(name).map(|(_, text, chunk)| (text, chunk))
+}
+
+/// The file under `lib/` a module name means, its source and its chunk name.
+fn resolve(name: &str) -> Option<(String, String, String)> {
     let name = name.strip_prefix("lib/").unwrap_or(name);
     let short = name.strip_prefix("core/").unwrap_or(name);
     let mut wanted = vec![format!("{name}.lua")];
@@ -27,14 +32,31 @@ pub fn library_source(name: &str) -> Option<(String, String)> {
         for w in &wanted {
             let path = Path::new(&dir).join(w);
             if let Ok(text) = std::fs::read_to_string(&path) {
-                return Some((text, format!("@{}", path.display())));
+                return Some((w.clone(), text, format!("@{}", path.display())));
             }
         }
     }
     let &(rel, builtin) = wanted
         .iter()
         .find_map(|w| LIBRARY.iter().find(|(r, _)| *r == w.as_str()))?;
-    Some((builtin.to_string(), format!("@lib/{rel}")))
+    Some((rel.to_string(), builtin.to_string(), format!("@lib/{rel}")))
+}
+
+/// Every name `require` resolves to the file `rel` (`core/clock.lua`: `core/clock`, `clock`,
+/// `lib/core/clock`, `lib/clock`), so a module already loaded under one of them is reused:
+/// wyrd's startup requires `clock` where norns' requires `core/clock`, and a script's
+/// `require 'core/clock'` must get the same clock, not a second one with its own state.
+fn aliases(rel: &str) -> Vec<String> {
+    let stem = rel.strip_suffix(".lua").unwrap_or(rel);
+    let mut names = vec![stem.to_string()];
+    match stem.strip_prefix("core/") {
+        Some(bare) if !bare.contains('/') => names.push(bare.to_string()),
+        None if !stem.contains('/') => names.push(format!("core/{stem}")),
+        _ => {}
+    }
+    let prefixed: Vec<String> = names.iter().map(|n| format!("lib/{n}")).collect();
+    names.extend(prefixed);
+    names
 }
 
 /// norns libraries wyrd does not have, so `require` can say so instead of listing folders.
@@ -79,8 +101,17 @@ pub fn install(lua: &Lua, script_dir: Option<&Path>) -> mlua::Result<()> {
     // C modules would bypass the watchdog and could crash the host.
     package.set("cpath", "")?;
     let searchers: mlua::Table = package.get("searchers")?;
-    let searcher = lua.create_function(|lua, name: String| match library_source(&name) {
-        Some((text, chunk)) => {
+    let searcher = lua.create_function(|lua, name: String| match resolve(&name) {
+        Some((rel, text, chunk)) => {
+            let package: mlua::Table = lua.globals().get("package")?;
+            let loaded: mlua::Table = package.get("loaded")?;
+            for alias in aliases(&rel) {
+                let v: Value = loaded.get(alias.as_str())?;
+                if !v.is_nil() {
+                    let f = lua.create_function(move |_, ()| Ok(v.clone()))?;
+                    return Ok(Value::Function(f));
+                }
+            }
             let f = lua.load(text).set_name(chunk).into_function()?;
             Ok(Value::Function(f))
         }
@@ -116,7 +147,7 @@ fn lua_path(p: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::library_source;
+    use super::{aliases, library_source};
 
     fn chunk(name: &str) -> Option<String> {
         library_source(name).map(|(_, chunk)| chunk)
@@ -138,6 +169,22 @@ mod tests {
         assert_eq!(chunk("params/number"), None);
         assert_eq!(chunk("lib/lfo").as_deref(), Some("@lib/lfo.lua"));
         assert_eq!(chunk("lib/util").as_deref(), Some("@lib/util.lua"));
+    }
+
+    #[test]
+    fn every_name_of_a_library_file_is_an_alias() {
+        assert_eq!(
+            aliases("core/clock.lua"),
+            ["core/clock", "clock", "lib/core/clock", "lib/clock"]
+        );
+        assert_eq!(
+            aliases("util.lua"),
+            ["util", "core/util", "lib/util", "lib/core/util"]
+        );
+        assert_eq!(
+            aliases("core/params/number.lua"),
+            ["core/params/number", "lib/core/params/number"]
+        );
         assert_eq!(chunk("nope"), None);
     }
 }

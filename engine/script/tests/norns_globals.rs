@@ -28,6 +28,10 @@ fn norns_require_and_include_paths_resolve() {
         local seq = require 'sequins'
         results = table.concat({ own.name, other.name, type(lfo_lib), inc.name,
           tostring(seq.is_sequins(seq{1})), tostring(require 'tabutil' == tab) }, ',')
+        -- norns' names of the core modules give the very modules wyrd's startup loaded
+        same = tostring(require 'core/clock' == clock and require 'core/metro' == metro
+          and require 'lib/util' == util and require 'core/params/number' == require 'core/params/number'
+          and require 'core/tabutil' == tab)
         local ok, err = pcall(require, 'hotswap')
         missing = err
         "#,
@@ -44,6 +48,7 @@ fn norns_require_and_include_paths_resolve() {
         b.eval("results"),
         "\"helper,shared,table,helper,true,true\""
     );
+    assert_eq!(b.eval("same"), "\"true\"");
     let missing = b.eval("missing");
     assert!(
         missing.contains("'hotswap' is a norns library that wyrd does not have"),
