@@ -101,6 +101,14 @@ pub fn install(lua: &Lua, script_dir: Option<&Path>) -> mlua::Result<()> {
     // C modules would bypass the watchdog and could crash the host.
     package.set("cpath", "")?;
     let searchers: mlua::Table = package.get("searchers")?;
+    // Lua's two C-module searchers (3 and 4) only add "no file ''" lines to a failed
+    // require's message, with cpath empty.
+    for i in [4, 3] {
+        let f: Value = searchers.raw_get(i)?;
+        if matches!(f, Value::Function(_)) {
+            searchers.raw_remove(i)?;
+        }
+    }
     let searcher = lua.create_function(|lua, name: String| match resolve(&name) {
         Some((rel, text, chunk)) => {
             let package: mlua::Table = lua.globals().get("package")?;
@@ -118,9 +126,9 @@ pub fn install(lua: &Lua, script_dir: Option<&Path>) -> mlua::Result<()> {
         None => {
             let bare = name.strip_prefix("lib/").unwrap_or(&name);
             let why = if NORNS_ONLY.contains(&bare) {
-                format!("\n\t'{name}' is a norns library that wyrd does not have")
+                format!("'{name}' is a norns library that wyrd does not have")
             } else {
-                format!("\n\tno module '{name}' in wyrd's lib")
+                format!("no module '{name}' in wyrd's lib")
             };
             Ok(Value::String(lua.create_string(why)?))
         }

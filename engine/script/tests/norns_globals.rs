@@ -232,3 +232,31 @@ fn devices_are_absent_and_softcut_warns_once() {
     assert_eq!(again, "", "the warning comes once per script load");
     assert!(b.runtime.errors().is_empty(), "{:?}", b.runtime.errors());
 }
+
+#[test]
+fn beatclock_steps_four_times_a_beat_on_its_metro() {
+    let s = Script::new(
+        "bc",
+        r#"
+        local BeatClock = require 'beatclock'
+        steps = {}
+        function init()
+          bc = BeatClock.new()
+          bc.on_step = function() steps[#steps + 1] = bc.beat .. '.' .. bc.step .. '@' .. _wyrd.frame() end
+          bc:bpm_change(120)
+          bc:start()
+        end
+        "#,
+    );
+    let mut b = Bench::start();
+    b.load(&s.file).unwrap();
+    // 24 ticks a beat (1000 frames at 120 bpm), a step every 6: the first on the first tick.
+    b.run_to(BEAT + 1000);
+    assert_eq!(
+        b.eval("table.concat(steps, ' ')"),
+        "\"0.0@1000 0.1@7000 0.2@13000 0.3@19000 1.0@25000\""
+    );
+    b.eval("bc:stop()");
+    b.run_to(3 * BEAT);
+    assert_eq!(b.eval("#steps"), "5");
+}
