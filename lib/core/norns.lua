@@ -137,13 +137,31 @@ norns.state = new_state()
 -- The menu system: wyrd has no on-screen menu, so every call is accepted and `mode` stays false
 -- (a script's own screen is always shown).
 local function menu()
-  local m = { mode = false, page = "HOME", panel = 3, alt = false, locked = false, previous = "HOME" }
+  local m = {
+    mode = false, page = "HOME", panel = 3, panels = { "MIX", "TAPE", "HOME", "PARAMS" }, alt = false,
+    locked = false, scripterror = false, errormsg = "", shownav = false, showstats = false,
+    previewfile = "", binarystates = { triggered = {}, on = {} },
+  }
   for _, name in ipairs { "rebuild_params", "redraw", "set_mode", "set_page", "keycode",
-    "keychar", "key", "enc", "init", "push", "pop", "set_panel", "draw_panel", "scripterror",
-    "errormsg", "lock", "unlock" } do
+    "keychar", "key", "enc", "init", "push", "pop", "set_panel", "draw_panel", "lock", "unlock",
+    "refresh", "penc" } do
     m[name] = function() end
   end
   return m
+end
+
+-- norns.menu: what scripts ask of the menu. status() is false: the script's screen is up.
+local function menu_api(m)
+  return {
+    init = function() end,
+    status = function() return m.mode end,
+    set = function() end,
+    get_enc = function() return m.penc end,
+    get_key = function() return m.key end,
+    get_redraw = function() return m.redraw end,
+    get_refresh = function() return m.refresh end,
+    toggle = function() end,
+  }
 end
 
 -- The script's folder from package.path, whose first entry startup gets from modules.rs as
@@ -200,6 +218,7 @@ function norns._init(data_dir, script_name, package_path)
   norns._path = p
   norns._paths = tab.readonly { table = p }
   norns._menu = menu()
+  norns.menu = menu_api(norns._menu)
 end
 
 return norns

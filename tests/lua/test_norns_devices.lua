@@ -169,6 +169,8 @@ test("norns: paths from the script's folder, state, none and a menu that accepts
   n._menu.rebuild_params()
   n._menu.redraw()
   expect.eq(n._menu.mode, false)
+  expect.eq(n.menu.status(), false)
+  n.menu.init()
   local lines = printed(function() n.script.load("other/other.lua") end)
   expect.truthy(lines[1]:find("not loaded", 1, true))
   -- a script whose file is not named after its folder is folder/file, as on norns
