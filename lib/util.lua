@@ -128,4 +128,52 @@ function util.string_ends(s, ending)
   return ending == "" or s:sub(-#ending) == ending
 end
 
+-- Bytes in a file; raises when there is none (as norns).
+function util.file_size(path)
+  if path == nil then error("util.file_size requires a path", 2) end
+  local f = io.open(path, "r")
+  if not f then error("no file found at " .. path, 2) end
+  local size = f:seek("end")
+  f:close()
+  return size
+end
+
+-- Makes a folder and its parents (the path is quoted, unlike norns, so spaces work).
+function util.make_dir(path)
+  if type(os.execute) == "function" then os.execute("mkdir -p " .. shell_quote(path)) end
+end
+
+-- A shell command's output: raw, or trimmed with newlines folded into spaces.
+function util.os_capture(cmd, raw)
+  local f = assert(io.popen(cmd, "r"))
+  local s = assert(f:read("a"))
+  f:close()
+  if raw then return s end
+  return (s:gsub("^%s+", ""):gsub("%s+$", ""):gsub("[\n\r]+", " "))
+end
+
+-- s cut to fit `width` pixels of the screen's current font, ending in "..." when cut.
+function util.trim_string_to_width(s, width)
+  local function w(x) return (screen.text_extents(x)) end
+  if w(s) <= width then return s end
+  -- drop whole UTF-8 characters until the ellipsis fits
+  while s ~= "" and w(s .. "...") > width do
+    s = s:gsub("[^\128-\191][\128-\191]*$", "")
+  end
+  return s .. "..."
+end
+
+function util.degs_to_rads(d) return d * (math.pi / 180) end
+function util.rads_to_degs(r) return r * (180 / math.pi) end
+
+-- Words with a lowercase letter shrink to their first letter; all-caps words stay:
+-- "USB MIDI Interface" -> "USBMIDII", "Moog Sub 37" -> "MS3" (digits are not capitals).
+function util.acronym(name)
+  local out = name:gsub("[%w']+", function(word)
+    if not word:find("%U") then return word end
+    return word:sub(1, 1)
+  end)
+  return (out:gsub("%s+", ""))
+end
+
 return util

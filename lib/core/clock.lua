@@ -96,11 +96,113 @@ function clock.set_source(source)
   end
 end
 
+-- norns' transport callbacks: scripts assign clock.transport.start / .stop, and norns calls
+-- them when its clock starts or stops (the clock_reset param, clock.internal.start/stop, MIDI
+-- or Link transport). wyrd's clock only has the internal source, so they are called by
+-- clock.internal.start / stop (and so by clock_reset), as on a norns on its internal clock.
+clock.transport = {}
+
+-- Called with the new bpm when the clock_tempo param changes (norns: PARAMETERS > CLOCK).
+clock.tempo_change_handler = nil
+
+local function transport(which)
+  local f = clock.transport[which]
+  if f ~= nil then f() end
+end
+
 clock.internal = {
   set_tempo = clock.set_tempo,
+  -- norns restarts its internal clock from beat 0 here; wyrd's beats keep counting (its
+  -- clocks stay on the same grid), and the start callback runs.
+  start = function() transport("start") end,
+  stop = function() transport("stop") end,
+}
+
+-- Ableton Link, MIDI and crow clock sources are not in wyrd: accepted, doing nothing (the
+-- internal clock keeps the tempo).
+clock.link = {
+  set_tempo = function() end,
+  set_quantum = function() end,
   start = function() end,
   stop = function() end,
+  set_start_stop_sync = function() end,
+  get_number_of_peers = function() return 0 end,
 }
+clock.crow = { in_div = function() end }
+clock.midi = {}
+
+-- The norns system params of PARAMETERS > CLOCK, added to every script's params by
+-- startup.lua with norns' ids, order and group (29 params). What wyrd does with them:
+-- clock_tempo is wyrd's tempo (setting it sets the tempo, and reading it gives the tempo
+-- however it was set), clock_reset runs clock.transport.start, clock_source stays internal
+-- (another choice prints a note and reverts). The Link, MIDI clock and crow clock params are
+-- kept and do nothing; the 16 MIDI clock outputs stay hidden, as on a norns with no MIDI
+-- device. None is saved in psets (norns: set_save false).
+function clock.add_params(ps)
+  ps = ps or params
+  local sources = { "internal", "midi", "link", "crow" }
+  ps:add_group("CLOCK", "CLOCK", 29)
+  ps:add_option("clock_source", "source", sources, 1)
+  ps:set_action("clock_source", function(x)
+    if x ~= 1 then
+      print("clock: wyrd has only the internal clock source; '" .. tostring(sources[x]) ..
+        "' not used")
+      ps:set("clock_source", 1, true)
+    end
+  end)
+  ps:set_save("clock_source", false)
+
+  local bpm = math.floor(clock.get_tempo() + 0.5)
+  local tempo = ps:add_number("clock_tempo", "tempo", 1, 300, math.max(1, math.min(300, bpm)))
+  -- The value follows wyrd's tempo, which OSC, the REPL or clock.set_tempo may also change.
+  function tempo:get()
+    local now = math.floor(clock.get_tempo() + 0.5)
+    self.value = math.max(self.min, math.min(self.max, now))
+    return self.value
+  end
+  function tempo:delta(d) self:set(self:get() + d) end
+  ps:set_action("clock_tempo", function(v)
+    clock.internal.set_tempo(v)
+    norns.state.clock.tempo = v
+    if clock.tempo_change_handler ~= nil then clock.tempo_change_handler(v) end
+  end)
+  ps:set_save("clock_tempo", false)
+
+  ps:add_trigger("clock_reset", "reset")
+  ps:set_action("clock_reset", function() clock.internal.start() end)
+
+  ps:add_separator("link_separator", "link")
+  ps:add_number("link_quantum", "link quantum", 1, 32, 4)
+  ps:set_action("link_quantum", function(x) clock.link.set_quantum(x) end)
+  ps:set_save("link_quantum", false)
+  ps:add_option("link_start_stop_sync", "link start/stop sync", { "disabled", "enabled" }, 1)
+  ps:set_save("link_start_stop_sync", false)
+
+  ps:add_separator("midi_clock_out_separator", "midi clock out")
+  for i = 1, 16 do
+    local port = midi and midi.vports and midi.vports[i]
+    local name = port and port.name or "none"
+    local id = "clock_midi_out_" .. i
+    ps:add_binary(id, i .. ". " .. name, "toggle", 0)
+    ps:hide(id)
+    ps:set_save(id, false)
+  end
+
+  ps:add_separator("midi_clock_in_separator", "midi clock in")
+  local ins = { "all", "none" }
+  for i = 1, 16 do ins[#ins + 1] = tostring(i) end
+  ps:add_option("clock_midi_in", "midi clock in", ins, 1)
+  ps:set_save("clock_midi_in", false)
+
+  ps:add_separator("crow_clock_separator", "crow")
+  ps:add_option("clock_crow_out", "crow out", { "off", "output 1", "output 2", "output 3", "output 4" }, 1)
+  ps:set_save("clock_crow_out", false)
+  ps:add_number("clock_crow_out_div", "crow out div", 1, 32, 4)
+  ps:set_save("clock_crow_out_div", false)
+  ps:add_number("clock_crow_in_div", "crow in div", 1, 32, 4)
+  ps:set_action("clock_crow_in_div", function(x) clock.crow.in_div(x) end)
+  ps:set_save("clock_crow_in_div", false)
+end
 
 --- Ids of running clocks, in start order.
 function clock.running()

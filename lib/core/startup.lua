@@ -92,7 +92,10 @@ return function(data_dir, script_name)
   -- norns' hardware, device and system modules, each its own file in lib/core.
   tab = require "tabutil"
   norns = require "core/norns"
+  norns._init(data_dir, script_name, script_path)
   _path = norns._path
+  paths = norns._paths
+  _menu = norns._menu
   screen = require "core/screen"
   encoders = require "core/encoders"
   require "core/keys"
@@ -104,11 +107,16 @@ return function(data_dir, script_name)
   audio = require "core/audio"
   crow = require "core/crow"
   softcut = require "core/softcut"
+  norns.crow = crow._system
   inf = math.huge
   package.path = script_path
   params = paramset.new("wyrd", "wyrd")
   params.data_dir = data_dir ~= "" and data_dir or nil
   params.script_name = script_name ~= "" and script_name or nil
+  -- norns' system params come first in every script's params (norns script.lua: audio, then
+  -- clock), ahead of the synth's and the script's own.
+  audio.add_params(params)
+  clock.add_params(params)
   musicutil = require "musicutil"
   lfo = require "lfo"
   env = require "env"
