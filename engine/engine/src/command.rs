@@ -1,6 +1,7 @@
 //! Messages into the audio thread, and the things it hands back to be freed elsewhere.
 
 use wyrd_dsp::Synth;
+use wyrd_schema::polyperc::ParamId as PercParamId;
 use wyrd_schema::{Patch, NUM_PARAMS};
 
 /// When a command takes effect.
@@ -43,6 +44,17 @@ pub enum Action {
     SetBank(Box<Programs>),
     /// Replaces the whole synth (a new sample rate); the old one comes back as garbage.
     SetSynth(Box<Synth>),
+    /// PolyPerc (norns' engine, beside the amSynth voice): starts a note at `hz` with
+    /// PolyPerc's current parameters; it frees itself when its envelope ends.
+    PercNote {
+        hz: f32,
+    },
+    /// PolyPerc: a parameter in its own units (clamped), for the notes started after it. As in
+    /// norns, sounding notes keep the values they started with, so nothing is smoothed.
+    PercParam {
+        id: PercParamId,
+        value: f32,
+    },
 }
 
 /// A timed action.
