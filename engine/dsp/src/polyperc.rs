@@ -17,12 +17,18 @@
 //! Parameters apply to the notes started after they are set, as in norns: a voice computes
 //! its coefficients once, at its start, so nothing needs smoothing and a voice costs only its
 //! per-sample arithmetic. The pool is allocated in [`PolyPerc::new`]; when all
-//! [`PERC_VOICES`] sound, the oldest is taken over (norns has no cap but the CPU).
+//! [`PERC_VOICES`] notes sound, the oldest is faded out over 2 ms in one of a few extra slots
+//! (no click) and the new note takes its place (norns has no cap but the CPU).
 
 use wyrd_schema::polyperc::{ParamId, NUM_PARAMS, PARAMS};
 
-/// Voices that can sound at once.
+/// Notes that can sound at once.
 pub const PERC_VOICES: usize = 32;
+/// Extra slots where taken-over notes fade out.
+pub const PERC_FADE_SLOTS: usize = 4;
+const SLOTS: usize = PERC_VOICES + PERC_FADE_SLOTS;
+/// How long a taken-over note takes to fade out.
+const STEAL_FADE_SECONDS: f32 = 0.002;
 /// `Env.perc`'s attack time.
 pub const ATTACK_SECONDS: f32 = 0.01;
 /// `Env.perc`'s curve.
@@ -78,6 +84,8 @@ struct Voice {
     stage: Stage,
     /// Start order, for stealing the oldest.
     age: u64,
+    /// Taken over by a newer note: fading out, no longer counted against the cap.
+    fading: bool,
     // Pulse.
     phase: f32,
     dt: f32,
@@ -101,6 +109,7 @@ impl Voice {
     const OFF: Voice = Voice {
         stage: Stage::Off,
         age: 0,
+        fading: false,
         phase: 0.0,
         dt: 0.0,
         pw: 0.5,
@@ -148,6 +157,18 @@ impl Voice {
                 self.stage = Stage::Off;
             }
         }
+    }
+
+    fn sounding(&self) -> bool {
+        self.stage != Stage::Off
+    }
+
+    /// Fades out from wherever the envelope is, over `samples`.
+    fn fade_out(&mut self, samples: u32) {
+        let level = self.seg.from + self.seg.span * (1.0 - self.seg.a);
+        self.fading = true;
+        self.stage = Stage::Release;
+        self.seg = Segment::new(level, 0.0, samples);
     }
 
     fn next_stage(&mut self) {
@@ -210,7 +231,7 @@ impl Voice {
 pub struct PolyPerc {
     sample_rate: f32,
     values: [f32; NUM_PARAMS],
-    voices: Box<[Voice; PERC_VOICES]>,
+    voices: Box<[Voice; SLOTS]>,
     age: u64,
 }
 
@@ -220,7 +241,7 @@ impl PolyPerc {
         PolyPerc {
             sample_rate,
             values: wyrd_schema::polyperc::defaults(),
-            voices: Box::new([Voice::OFF; PERC_VOICES]),
+            voices: Box::new([Voice::OFF; SLOTS]),
             age: 0,
         }
     }
@@ -247,8 +268,18 @@ impl PolyPerc {
         self.values[id as usize]
     }
 
+    /// Voices sounding now, notes fading out after being taken over included.
     pub fn active_voices(&self) -> usize {
-        self.voices.iter().filter(|v| v.stage != Stage::Off).count()
+        self.voices.iter().filter(|v| v.sounding()).count()
+    }
+
+    /// Notes sounding now, not counting those fading out after being taken over: at most
+    /// [`PERC_VOICES`].
+    pub fn notes(&self) -> usize {
+        self.voices
+            .iter()
+            .filter(|v| v.sounding() && !v.fading)
+            .count()
     }
 
     /// Silences every voice at once.
@@ -258,16 +289,27 @@ impl PolyPerc {
         }
     }
 
-    /// Starts a note at `hz` with the current parameters, in a free voice or the oldest one.
+    /// Starts a note at `hz` with the current parameters; at the cap the oldest note fades out.
     /// A pitch that is not a positive finite number is ignored.
     pub fn hz(&mut self, hz: f32) {
         if !(hz.is_finite() && hz > 0.0) {
             return;
         }
         let sr = self.sample_rate;
-        let slot = match self.voices.iter().position(|v| v.stage == Stage::Off) {
+        if self.notes() >= PERC_VOICES {
+            let oldest = (0..SLOTS)
+                .filter(|&i| self.voices[i].sounding() && !self.voices[i].fading)
+                .min_by_key(|&i| self.voices[i].age);
+            if let Some(i) = oldest {
+                let fade = ((STEAL_FADE_SECONDS * sr) as u32).max(1);
+                self.voices[i].fade_out(fade);
+            }
+        }
+        // A free slot, else (more takeovers within one fade than fade slots) the oldest fade.
+        let slot = match self.voices.iter().position(|v| !v.sounding()) {
             Some(i) => i,
-            None => (0..PERC_VOICES)
+            None => (0..SLOTS)
+                .filter(|&i| self.voices[i].fading)
                 .min_by_key(|&i| self.voices[i].age)
                 .unwrap_or(0),
         };
@@ -285,6 +327,7 @@ impl PolyPerc {
         self.voices[slot] = Voice {
             stage: Stage::Attack,
             age: self.age,
+            fading: false,
             phase: 0.0,
             dt: (hz.min(MAX_FRACTION * sr)) / sr,
             pw,

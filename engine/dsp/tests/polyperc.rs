@@ -6,6 +6,7 @@ mod common;
 
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use common::{peak, peak_hz, spectrum, SR};
+use wyrd_dsp::polyperc::PERC_FADE_SLOTS;
 use wyrd_dsp::{PolyPerc, PERC_VOICES};
 use wyrd_schema::polyperc::ParamId;
 
@@ -221,13 +222,55 @@ fn voices_free_themselves_and_the_oldest_is_taken_over() {
     assert_eq!(p.active_voices(), 5, "100 ms in: still releasing");
     p.process(&mut l[..600], &mut r[..600]);
     assert_eq!(p.active_voices(), 0, "110 ms: all freed");
-    for k in 0..(PERC_VOICES + 8) {
+    for k in 0..(PERC_VOICES + 3) {
         p.hz(100.0 + k as f32);
     }
-    assert_eq!(p.active_voices(), PERC_VOICES);
+    // The three oldest fade out beside the newest 32.
+    assert_eq!(p.notes(), PERC_VOICES);
+    assert_eq!(p.active_voices(), PERC_VOICES + 3);
+    p.process(&mut l[..96], &mut r[..96]);
+    assert_eq!(p.active_voices(), PERC_VOICES, "faded after 2 ms");
+    // More takeovers at once than fade slots: still capped, still finite.
+    for k in 0..(4 * PERC_VOICES) {
+        p.hz(100.0 + k as f32);
+    }
+    assert_eq!(p.notes(), PERC_VOICES);
+    assert!(p.active_voices() <= PERC_VOICES + PERC_FADE_SLOTS);
     p.process(&mut l, &mut r);
+    assert!(l.iter().all(|v| v.is_finite()));
     p.process(&mut l[..600], &mut r[..600]);
     assert_eq!(p.active_voices(), 0);
+}
+
+#[test]
+fn a_taken_over_note_fades_without_a_click() {
+    // 32 long notes, then a 33rd: the oldest fades out over 2 ms instead of stopping dead.
+    let mut p = PolyPerc::new(SR);
+    p.set(ParamId::Release, 5.0);
+    p.set(ParamId::Amp, 1.0);
+    p.set(ParamId::Pan, -1.0);
+    p.hz(200.0);
+    let mut l = vec![0.0; 4800];
+    let mut r = vec![0.0; 4800];
+    p.process(&mut l, &mut r);
+    // 31 silent notes (amp 0), then a silent 33rd that takes over the first.
+    p.set(ParamId::Amp, 0.0);
+    for _ in 1..PERC_VOICES {
+        p.hz(250.0);
+    }
+    let before = l[4799];
+    p.hz(300.0);
+    let (mut l, mut r) = (vec![0.0; 480], vec![0.0; 480]);
+    p.process(&mut l, &mut r);
+    // The first sample goes on from where the note was; the fade reaches 0 within 2 ms.
+    assert!((l[0] - before).abs() < 0.05, "{before} -> {}", l[0]);
+    assert!(l[96..].iter().all(|&v| v == 0.0));
+    assert!(peak(&l[..96]) > 0.05, "the fade sounds: {}", peak(&l[..96]));
+    let max_step = l[..97]
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0f32, f32::max);
+    assert!(max_step < 0.1, "largest step {max_step}");
 }
 
 #[test]
