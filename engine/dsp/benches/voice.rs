@@ -2,7 +2,9 @@
 //! and the "full voice" with every block switched on. Throughput is in voice-samples, so
 //! criterion's elements/s divided by the sample rate is the number of voices one core sustains.
 //!
-//! PolyPerc's voice (`polyperc_block64`) is measured the same way.
+//! PolyPerc's voice (`polyperc_block64`) is measured the same way: about 15 ns a voice-sample
+//! on the dev machine (65 M voice-samples/s, ~1400 voices per core at 48 kHz) and 94
+//! instructions a voice-sample under callgrind (16 voices, 64-frame blocks, 2 s minus 0 s).
 //!
 //! `cargo bench -p wyrd-dsp --bench voice`; the scsynth comparison is engine/bench/compare_scsynth.sh.
 
