@@ -1,21 +1,32 @@
 -- engine: the synth's commands (norns: the engine's commands as Lua functions).
 --
--- wyrd has one engine, the amSynth-compatible voice. Commands: note_on(note, vel),
--- note_off(note), all_off(), load_preset(bank, n), list_commands(), and one function per
--- synth parameter in its own units (engine.filter_cutoff(0.7)). Every parameter is also a
--- param (params:set('filter_cutoff', 0.7)), and the two stay in step: a command updates the
--- param's value silently, a param's action sends the command. Inside a clock or metro, a
--- command lands on the exact frame of the clock's logical time.
+-- wyrd has two engines. The amSynth-compatible voice (engine.name nil or 'amsynth'): commands
+-- note_on(note, vel), note_off(note), all_off(), load_preset(bank, n), list_commands(), and
+-- one function per synth parameter in its own units (engine.filter_cutoff(0.7)). Every
+-- parameter is also a param (params:set('filter_cutoff', 0.7)), and the two stay in step: a
+-- command updates the param's value silently, a param's action sends the command.
+--
+-- norns' PolyPerc (engine.name = 'PolyPerc', at the top of the script as on norns): hz(f)
+-- starts a note, and amp, pw, release, cutoff (Hz), gain, pan set the values the notes after
+-- them take. The amSynth voice keeps playing beside it (MIDI, OSC, its params, and its
+-- commands, which stay reachable under their own names). An engine wyrd does not have fails
+-- the script's load, naming the engines it has.
+--
+-- Inside a clock or metro, a command lands on the exact frame of the clock's logical time.
 local engine = {}
 
-local commands = {} -- name -> { fn, args (for list_commands), doc }
-local order = {}
+local amsynth = { commands = {}, order = {} } -- name -> { fn, args (for list_commands), doc }
+local polyperc = { commands = {}, order = {} }
+local current, current_name = amsynth, nil
 local schema = _wyrd.schema()
+local engine_names = _wyrd.engines()
 
-local function command(name, args, doc, fn)
-  commands[name] = { fn = fn, args = args, doc = doc }
-  order[#order + 1] = name
+local function command_of(e, name, args, doc, fn)
+  e.commands[name] = { fn = fn, args = args, doc = doc }
+  e.order[#e.order + 1] = name
 end
+
+local function command(name, args, doc, fn) command_of(amsynth, name, args, doc, fn) end
 
 local function number_arg(cmd, i, v)
   if type(v) ~= "number" then
@@ -60,14 +71,26 @@ for _, p in ipairs(schema) do
     end)
 end
 
---- Prints every command with its arguments, as norns does.
+-- PolyPerc's commands, in norns' order: hz, then its parameters.
+command_of(polyperc, "hz", "f", "start a note at f Hz", function(f)
+  return _wyrd.perc_hz(number_arg("hz", 1, f))
+end)
+for _, p in ipairs(_wyrd.perc_schema()) do
+  local index = p.index
+  command_of(polyperc, p.id, "f", p.label .. " " .. p.min .. ".." .. p.max ..
+    (p.unit ~= "" and (" (" .. p.unit .. ")") or "") .. ", for the next notes",
+    function(v) return _wyrd.perc_set(index, number_arg(p.id, 1, v)) end)
+end
+
+--- Prints the current engine's commands with their arguments, as norns does; returns their
+--- names.
 function engine.list_commands()
   print("___ engine commands ___")
-  for _, name in ipairs(order) do
-    local c = commands[name]
+  for _, name in ipairs(current.order) do
+    local c = current.commands[name]
     print(string.format("%-22s (%s)  %s", name, c.args, c.doc))
   end
-  return order
+  return current.order
 end
 
 -- Registers every synth parameter as a param, starting from the patch now playing.
@@ -91,24 +114,29 @@ function engine._add_params(ps)
   end
 end
 
-local known_names = { wyrd = true, amsynth = true, amSynth = true, Amsynth = true }
-local warned = false
+local amsynth_names = { wyrd = true, amsynth = true, amSynth = true, Amsynth = true }
+
+--- The engines wyrd has (norns: engine.names).
+engine.names = engine_names
 
 return setmetatable(engine, {
   __index = function(_, k)
-    local c = commands[k]
+    local c = current.commands[k] or amsynth.commands[k]
     if c then return c.fn end
-    if k == "name" then return nil end
+    if k == "name" then return current_name end
     error("engine: no command '" .. tostring(k) .. "' (engine.list_commands() lists them)", 2)
   end,
-  __newindex = function(t, k, v)
+  __newindex = function(_, k, v)
     if k == "name" then
-      if v ~= nil and not known_names[v] and not warned then
-        warned = true
-        print("engine: wyrd's engine is the amSynth voice; engine.name '" .. tostring(v) ..
-          "' only names it")
+      if v == nil or amsynth_names[v] then
+        current = amsynth
+      elseif v == "PolyPerc" then
+        current = polyperc
+      else
+        error("missing engine: wyrd has no engine '" .. tostring(v) .. "' (it has " ..
+          table.concat(engine_names, ", ") .. ")", 2)
       end
-      rawset(t, k, v)
+      current_name = v
     else
       error("engine: cannot set '" .. tostring(k) .. "'", 2)
     end

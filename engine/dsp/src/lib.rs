@@ -1,6 +1,6 @@
-//! wyrd's synth engine: an amSynth-compatible subtractive voice with our own DSP
+//! wyrd's synth engines: an amSynth-compatible subtractive voice with our own DSP
 //! (../shared/amsynth-params.md), band-limited oscillators, per-sample smoothed parameters and
-//! an output that is always finite and within 0 dBFS.
+//! an output that is always finite and within 0 dBFS; and norns' PolyPerc ([`PolyPerc`]).
 //!
 //! Real-time contract: [`Synth::new`] allocates everything; every other method, `process` above
 //! all, never allocates, locks or does I/O.
@@ -14,9 +14,11 @@ pub mod math;
 mod noise;
 pub mod oscillator;
 mod params;
+pub mod polyperc;
 mod synth;
 mod voice;
 
 pub use noise::Noise;
 pub use params::CONTROL_BLOCK;
+pub use polyperc::{PolyPerc, PERC_VOICES};
 pub use synth::{Synth, DEFAULT_VOICES};

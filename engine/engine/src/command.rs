@@ -3,6 +3,7 @@
 use wyrd_dsp::Synth;
 
 use crate::midi_io::MidiBytes;
+use wyrd_schema::polyperc::ParamId as PercParamId;
 use wyrd_schema::{Patch, NUM_PARAMS};
 
 /// When a command takes effect.
@@ -53,6 +54,17 @@ pub enum Action {
     /// Whether incoming MIDI (and [`Action::Midi`]) plays the synth; a script that plays its
     /// own engine from MIDI turns it off.
     MidiToSynth(bool),
+    /// PolyPerc (norns' engine, beside the amSynth voice): starts a note at `hz` with
+    /// PolyPerc's current parameters; it frees itself when its envelope ends.
+    PercNote {
+        hz: f32,
+    },
+    /// PolyPerc: a parameter in its own units (clamped), for the notes started after it. As in
+    /// norns, sounding notes keep the values they started with, so nothing is smoothed.
+    PercParam {
+        id: PercParamId,
+        value: f32,
+    },
 }
 
 /// A timed action.

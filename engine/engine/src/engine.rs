@@ -1,4 +1,4 @@
-//! The engine as the audio thread owns it: the synth, the MIDI and command dispatch, and the
+//! The engine as the audio thread owns it: the synth and PolyPerc, the MIDI and command dispatch, and the
 //! period loop that renders between events so each lands on its exact frame.
 //!
 //! Nothing here allocates, locks, blocks or logs; `tests/realtime.rs` runs it under an
@@ -7,7 +7,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use wyrd_dsp::Synth;
+use wyrd_dsp::{PolyPerc, Synth};
 use wyrd_schema::{Patch, NUM_PARAMS};
 
 use crate::command::{Action, At, Garbage, Programs};
@@ -55,6 +55,8 @@ impl EngineConfig {
 
 pub struct Engine {
     synth: Box<Synth>,
+    /// norns' PolyPerc, mixed after the synth (its own voice pool).
+    perc: Box<PolyPerc>,
     programs: Box<Programs>,
     cc_map: CcMap,
     bend_range: f32,
@@ -83,8 +85,10 @@ impl Engine {
         let queues = Arc::new(Queues::new(config.queue_capacity));
         let stats = Arc::new(Stats::default());
         stats.clock.publish(0, 0, config.sample_rate);
+        let perc = Box::new(PolyPerc::new(config.sample_rate as f32));
         let engine = Engine {
             synth,
+            perc,
             programs: Box::new(config.programs),
             cc_map: config.cc_map,
             bend_range: config.bend_range,
@@ -122,6 +126,16 @@ impl Engine {
         &self.midi_out
     }
 
+    /// A PolyPerc parameter's value for the next notes (own units).
+    pub fn perc_param(&self, id: wyrd_schema::polyperc::ParamId) -> f32 {
+        self.perc.get(id)
+    }
+
+    /// PolyPerc voices sounding now.
+    pub fn perc_voices(&self) -> usize {
+        self.perc.active_voices()
+    }
+
     /// Frames rendered so far: the engine clock that [`At::Frame`] refers to.
     pub fn frame(&self) -> u64 {
         self.frame
@@ -155,7 +169,7 @@ impl Engine {
             }
             .max(pos);
             if at > pos {
-                self.synth.process(&mut left[pos..at], &mut right[pos..at]);
+                self.render(&mut left[pos..at], &mut right[pos..at]);
                 pos = at;
             }
             // A command and a MIDI event on the same frame: the command first.
@@ -175,13 +189,25 @@ impl Engine {
             }
         }
         if pos < n {
-            self.synth.process(&mut left[pos..n], &mut right[pos..n]);
+            self.render(&mut left[pos..n], &mut right[pos..n]);
         }
         self.frame = end;
         self.stats.meter_output(&left[..n], &right[..n]);
         self.stats
             .active_voices
             .store(self.synth.active_voices() as u32, Ordering::Relaxed);
+    }
+
+    /// The synth, then PolyPerc's voices added to it. While PolyPerc sounds, the sum is clipped
+    /// at 0 dBFS (the synth's own limiter only sees the synth).
+    fn render(&mut self, left: &mut [f32], right: &mut [f32]) {
+        self.synth.process(left, right);
+        if self.perc.active_voices() > 0 {
+            self.perc.process(left, right);
+            for s in left.iter_mut().chain(right.iter_mut()) {
+                *s = s.clamp(-1.0, 1.0);
+            }
+        }
     }
 
     /// Moves waiting commands into the schedule. A command that finds the schedule full is
@@ -213,7 +239,10 @@ impl Engine {
             Action::NoteOn { note, velocity } => self.synth.note_on(note, velocity),
             Action::NoteOff { note } => self.synth.note_off(note),
             Action::AllNotesOff => self.synth.all_notes_off(),
-            Action::AllSoundOff => self.synth.all_sound_off(),
+            Action::AllSoundOff => {
+                self.synth.all_sound_off();
+                self.perc.all_sound_off();
+            }
             Action::SetParam { index, value } => self.synth.set_param(index, value),
             Action::SetPatch(values) => {
                 self.synth.set_patch(&values);
@@ -236,6 +265,13 @@ impl Engine {
                 synth.load_patch(&values);
                 std::mem::swap(&mut self.synth, &mut synth);
                 self.discard(Garbage::Synth(synth));
+                if self.perc.sample_rate() != self.synth.sample_rate() {
+                    self.perc.set_sample_rate(self.synth.sample_rate());
+                }
+            }
+            Action::PercNote { hz } => self.perc.hz(hz),
+            Action::PercParam { id, value } => {
+                self.perc.set(id, value);
             }
             Action::Midi(bytes) => {
                 if let Some(msg) = midi::decode(bytes.as_slice()).filter(|_| self.midi_to_synth) {
@@ -253,7 +289,10 @@ impl Engine {
             MidiMessage::NoteOff { note } => self.synth.note_off(note),
             MidiMessage::Control { cc, value } => match cc {
                 midi::CC_SUSTAIN => self.synth.set_sustain(value >= 64),
-                midi::CC_ALL_SOUND_OFF => self.synth.all_sound_off(),
+                midi::CC_ALL_SOUND_OFF => {
+                    self.synth.all_sound_off();
+                    self.perc.all_sound_off();
+                }
                 midi::CC_ALL_NOTES_OFF => self.synth.all_notes_off(),
                 _ => {
                     if let Some(param) = self.cc_map.target(cc) {

@@ -6,6 +6,7 @@ use common::*;
 use wyrd_dsp::Synth;
 use wyrd_engine::{Action, Command, Engine, EngineConfig};
 use wyrd_schema::find;
+use wyrd_schema::polyperc::ParamId as PercParamId;
 
 /// What a synth plays with `note` struck at its first frame, rendered in one piece.
 fn reference(patch: &wyrd_schema::Patch, note: u8, velocity: u8, len: usize) -> Vec<f32> {
@@ -362,4 +363,89 @@ fn scripted_midi_plays_the_synth_on_its_frame() {
     let out = run(&mut engine, 40, 64);
     let expected = reference(&sine_patch(), 69, 100, out.len() - 1000);
     assert_plays_from(&out, &[vec![0.0; 1000], expected].concat(), 0);
+}
+
+/// PolyPerc alone, `hz` struck at frame 0 with `set` applied first: the left channel.
+fn perc_reference(hz: f32, set: &[(PercParamId, f32)], len: usize) -> Vec<f32> {
+    let mut p = wyrd_dsp::PolyPerc::new(SR as f32);
+    for &(id, v) in set {
+        p.set(id, v);
+    }
+    p.hz(hz);
+    let (mut l, mut r) = (vec![0.0; len], vec![0.0; len]);
+    p.process(&mut l, &mut r);
+    l
+}
+
+#[test]
+fn a_polyperc_note_lands_on_its_frame_beside_the_synth() {
+    let (mut engine, ctl) = engine_with(sine_patch(), vec![]);
+    ctl.send(Command::at_frame(1000, Action::PercNote { hz: 330.0 }))
+        .unwrap();
+    let out = run(&mut engine, 60, 64);
+    let expected = perc_reference(330.0, &[], out.len() - 1000);
+    assert!(out[..1000].iter().all(|&s| s == 0.0));
+    assert_eq!(
+        first_sound(&out),
+        Some(1000 + first_sound(&expected).unwrap())
+    );
+    let worst = out[1000..]
+        .iter()
+        .zip(&expected)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-6, "differs by {worst}");
+    assert_eq!(engine.perc_voices(), 1);
+
+    // With an amSynth note sounding too, the output is the sum.
+    let (mut both, ctl) = engine_with(sine_patch(), vec![]);
+    ctl.now(Action::NoteOn {
+        note: 60,
+        velocity: 100,
+    })
+    .unwrap();
+    ctl.now(Action::PercNote { hz: 330.0 }).unwrap();
+    let mixed = run(&mut both, 20, 64);
+    let synth_alone = reference(&sine_patch(), 60, 100, mixed.len());
+    let perc_alone = perc_reference(330.0, &[], mixed.len());
+    let worst = mixed
+        .iter()
+        .zip(synth_alone.iter().zip(&perc_alone))
+        .map(|(m, (a, b))| (m - (a + b)).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-3, "mix differs by {worst}");
+}
+
+#[test]
+fn polyperc_params_apply_to_the_notes_after_them() {
+    let (mut engine, ctl) = engine_with(sine_patch(), vec![]);
+    ctl.now(Action::PercNote { hz: 220.0 }).unwrap();
+    for (id, value) in [(PercParamId::Cutoff, 300.0), (PercParamId::Release, 0.05)] {
+        ctl.send(Command::at_frame(640, Action::PercParam { id, value }))
+            .unwrap();
+    }
+    let out = run(&mut engine, 100, 64);
+    // The first note plays on with the values it started with.
+    let expected = perc_reference(220.0, &[], out.len());
+    let worst = out
+        .iter()
+        .zip(&expected)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-6, "differs by {worst}");
+    assert_eq!(engine.perc_param(PercParamId::Cutoff), 300.0);
+    // A later note takes them: 50 ms release, freed after 60 ms.
+    ctl.now(Action::PercNote { hz: 220.0 }).unwrap();
+    ctl.now(Action::AllSoundOff).unwrap();
+    run(&mut engine, 1, 64);
+    assert_eq!(
+        engine.perc_voices(),
+        0,
+        "all sound off silences PolyPerc too"
+    );
+    ctl.now(Action::PercNote { hz: 220.0 }).unwrap();
+    run(&mut engine, 1, 64);
+    assert_eq!(engine.perc_voices(), 1);
+    run(&mut engine, 45, 64); // 2944 frames: past 10 ms + 50 ms
+    assert_eq!(engine.perc_voices(), 0);
 }

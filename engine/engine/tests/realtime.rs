@@ -9,6 +9,7 @@ use wyrd_dsp::Synth;
 use wyrd_engine::{
     monotonic_nanos, Action, AudioThread, Command, EngineConfig, MidiBytes, Period, Programs,
 };
+use wyrd_schema::polyperc::ParamId as PercParamId;
 
 #[global_allocator]
 static ALLOC: AllocDisabler = AllocDisabler;
@@ -79,6 +80,28 @@ fn the_period_never_allocates() {
         }
         ctl.now(Action::Midi(MidiBytes::new(&[0x90, 61, 100]).unwrap()))
             .unwrap();
+        // PolyPerc beside the synth: more notes than its pool, timed and at once, and its
+        // parameters.
+        for k in 0..40u64 {
+            ctl.send(Command::at_frame(
+                base + k * 53,
+                Action::PercNote {
+                    hz: 110.0 + 20.0 * k as f32,
+                },
+            ))
+            .unwrap();
+        }
+        ctl.now(Action::PercNote { hz: 440.0 }).unwrap();
+        for (i, id) in PercParamId::ALL.into_iter().enumerate() {
+            ctl.send(Command::at_frame(
+                base + 100 * i as u64,
+                Action::PercParam {
+                    id,
+                    value: 0.1 * round as f32,
+                },
+            ))
+            .unwrap();
+        }
         ctl.send(Command::at_frame(0, Action::AllNotesOff)).unwrap(); // late
         assert_no_alloc(|| {
             for (i, len) in [64usize, 1, 128, 1024, 63, 256].into_iter().enumerate() {

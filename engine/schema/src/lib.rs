@@ -1,10 +1,14 @@
 //! The parameter schema: amSynth's 41 parameters with their ranges, steps, laws and units.
 //!
 //! Everything that addresses the synth (Lua params, OSC paths, model metadata, dataset columns)
-//! is derived from [`PARAMS`]; nothing else in wyrd lists parameters by hand.
+//! is derived from [`PARAMS`]; nothing else in wyrd lists parameters by hand. The second
+//! engine, norns' PolyPerc, has its own table in [`polyperc`], declared with the same macro.
 
+#[macro_use]
+mod macros;
 mod law;
 mod patch;
+pub mod polyperc;
 mod table;
 
 pub use law::Law;
@@ -40,6 +44,24 @@ pub enum Rounding {
     Truncate,
 }
 
+/// How a parameter's 0..1 view is spaced over its range (norns' controlspec warps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Warp {
+    /// `n = (v − min) / (max − min)`.
+    Linear,
+    /// `n = ln(v / min) / ln(max / min)`: equal steps are equal ratios (`min` > 0).
+    Exp,
+}
+
+impl Warp {
+    /// Linear rows leave the field out of the JSON, so amSynth's export (and its hash) is the
+    /// same as before warps existed.
+    fn is_linear(&self) -> bool {
+        *self == Warp::Linear
+    }
+}
+
 /// One synth parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ParamSpec {
@@ -60,6 +82,9 @@ pub struct ParamSpec {
     pub unit: &'static str,
     /// Whether the engine smooths this parameter per sample (others apply per control block).
     pub smoothed: bool,
+    /// How the 0..1 view is spaced.
+    #[serde(skip_serializing_if = "Warp::is_linear")]
+    pub warp: Warp,
 }
 
 impl ParamSpec {
@@ -82,8 +107,12 @@ impl ParamSpec {
     /// The 0..1 view models work in. Computed in f64 so that `denormalize(normalize(v)) == v`
     /// holds exactly for every f32 in range.
     pub fn normalize(&self, v: f32) -> f64 {
-        let span = f64::from(self.max) - f64::from(self.min);
-        ((f64::from(v) - f64::from(self.min)) / span).clamp(0.0, 1.0)
+        let (lo, hi) = (f64::from(self.min), f64::from(self.max));
+        let n = match self.warp {
+            Warp::Linear => (f64::from(v) - lo) / (hi - lo),
+            Warp::Exp => (f64::from(v).max(lo) / lo).ln() / (hi / lo).ln(),
+        };
+        n.clamp(0.0, 1.0)
     }
 
     /// Inverse of [`normalize`](Self::normalize); out-of-range input is clamped, stepped
@@ -94,8 +123,12 @@ impl ParamSpec {
         } else {
             n.clamp(0.0, 1.0)
         };
-        let span = f64::from(self.max) - f64::from(self.min);
-        let v = (f64::from(self.min) + n * span) as f32;
+        let (lo, hi) = (f64::from(self.min), f64::from(self.max));
+        let v = match self.warp {
+            Warp::Linear => (lo + n * (hi - lo)) as f32,
+            Warp::Exp if n >= 1.0 => self.max,
+            Warp::Exp => (lo * (hi / lo).powf(n)) as f32,
+        };
         match self.rounding {
             Rounding::None => v.clamp(self.min, self.max),
             _ => self.sanitize(v),
@@ -140,7 +173,12 @@ pub fn defaults() -> [f32; NUM_PARAMS] {
 /// A stable hash of the schema (ids, order, ranges, steps, laws), recorded in model metadata so a
 /// model trained against another schema is refused. FNV-1a over the canonical JSON.
 pub fn schema_hash() -> String {
-    let json = serde_json::to_string(&PARAMS[..]).expect("schema serializes");
+    hash_of(&PARAMS)
+}
+
+/// The hash [`schema_hash`] computes, of any engine's table.
+pub fn hash_of(params: &[ParamSpec]) -> String {
+    let json = serde_json::to_string(params).expect("schema serializes");
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in json.bytes() {
         h ^= u64::from(b);

@@ -1,78 +1,10 @@
-//! amSynth's parameter table (../shared/amsynth-params.md §2), declared once: the
-//! [`schema!`] invocation below generates the table ([`PARAMS`]), the ids ([`ParamId`],
-//! [`NUM_PARAMS`]) and the option enums the voice matches on ([`Waveform`], [`FilterType`],
+//! amSynth's parameter table (../shared/amsynth-params.md §2), declared once: the `schema!`
+//! invocation below (the macro is in `macros.rs`) generates the table ([`PARAMS`]), the ids
+//! ([`ParamId`], [`NUM_PARAMS`]) and the option enums the voice matches on ([`Waveform`], [`FilterType`],
 //! ...). JSON (`wyrd params --json`), Lua (`_wyrd.schema()`) and the training code read the
 //! table through [`crate::to_json`].
 
-use crate::{Kind, Law, ParamSpec, Rounding};
-
-/// Generates, from one declaration, the option enums and the parameter table with its ids.
-macro_rules! schema {
-    (
-        options {
-            $( $(#[$om:meta])* $opt:ident { $( $ov:ident = $on:literal ),+ $(,)? } )*
-        }
-        params {
-            $(
-                $(#[$pm:meta])*
-                $pv:ident = $ctor:ident ( $($args:tt)* ) $( . $post:ident () )*
-            ),+ $(,)?
-        }
-    ) => {
-        $(
-            $(#[$om])*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            #[repr(u8)]
-            pub enum $opt { $( $ov ),+ }
-
-            impl $opt {
-                /// The options' names as banks, OSC paths and Lua spell them, in index order.
-                pub const NAMES: &'static [&'static str] = &[ $( $on ),+ ];
-                pub const ALL: &'static [$opt] = &[ $( $opt::$ov ),+ ];
-
-                /// The option a stored value selects. Stored values are sanitized, so they are
-                /// in range; anything else is clamped to the nearest end.
-                #[inline]
-                pub fn from_value(v: f32) -> $opt {
-                    Self::ALL[(v.max(0.0) as usize).min(Self::ALL.len() - 1)]
-                }
-
-                pub fn name(self) -> &'static str {
-                    Self::NAMES[self as usize]
-                }
-
-                /// The stored value that selects this option.
-                pub fn value(self) -> f32 {
-                    f32::from(self as u8)
-                }
-            }
-        )*
-
-        /// Parameter indices by name, so DSP code reads `values[ParamId::FilterCutoff as usize]`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[repr(usize)]
-        pub enum ParamId { $( $pv ),+ }
-
-        /// Number of synth parameters (amSynth's full set).
-        pub const NUM_PARAMS: usize = [ $( ParamId::$pv ),+ ].len();
-
-        impl ParamId {
-            /// Every id, in index order.
-            pub const ALL: [ParamId; NUM_PARAMS] = [ $( ParamId::$pv ),+ ];
-        }
-
-        /// Every parameter, indexed by amSynth's parameter number.
-        pub static PARAMS: [ParamSpec; NUM_PARAMS] = [
-            $( schema!(@row $pv $ctor ( $($args)* )) $( . $post () )* ),+
-        ];
-    };
-    (@row $pv:ident categ ( $opt:ident, $($rest:tt)* )) => {
-        categ(ParamId::$pv as usize, $opt::NAMES, $($rest)*)
-    };
-    (@row $pv:ident $ctor:ident ( $($args:tt)* )) => {
-        $ctor(ParamId::$pv as usize, $($args)*)
-    };
-}
+use crate::{Kind, Law, ParamSpec, Rounding, Warp};
 
 /// Envelope times: `t = v³ + 0.0005 s`.
 const ENV_TIME: Law = Law::Power {
@@ -87,7 +19,7 @@ const MOD_DEPTH: Law = Law::Linear {
 };
 
 #[allow(clippy::too_many_arguments)] // one row of the parameter table
-const fn cont(
+pub(crate) const fn cont(
     index: usize,
     id: &'static str,
     label: &'static str,
@@ -111,10 +43,11 @@ const fn cont(
         law,
         unit,
         smoothed,
+        warp: Warp::Linear,
     }
 }
 
-const fn categ(
+pub(crate) const fn categ(
     index: usize,
     options: &'static [&'static str],
     id: &'static str,
@@ -134,6 +67,7 @@ const fn categ(
         law: Law::IDENTITY,
         unit: "",
         smoothed: false,
+        warp: Warp::Linear,
     }
 }
 
@@ -145,9 +79,17 @@ impl ParamSpec {
             ..self
         }
     }
+
+    /// The same row with its 0..1 view spaced exponentially (a frequency in Hz).
+    pub(crate) const fn exp_warp(self) -> ParamSpec {
+        ParamSpec {
+            warp: Warp::Exp,
+            ..self
+        }
+    }
 }
 
-const fn stepped(
+pub(crate) const fn stepped(
     index: usize,
     id: &'static str,
     label: &'static str,
@@ -168,10 +110,11 @@ const fn stepped(
         law: Law::IDENTITY,
         unit,
         smoothed: false,
+        warp: Warp::Linear,
     }
 }
 
-const LINEAR: Law = Law::IDENTITY;
+pub(crate) const LINEAR: Law = Law::IDENTITY;
 
 schema! {
     options {

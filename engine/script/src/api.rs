@@ -50,6 +50,7 @@ pub fn install(lua: &Lua) -> mlua::Result<()> {
     clock_api(lua, &t)?;
     repeat_api(lua, &t)?;
     engine_api(lua, &t)?;
+    perc_api(lua, &t)?;
     misc_api(lua, &t)?;
     crate::models_api::install(lua, &t)?;
     crate::midi_api::install(lua, &t)?;
@@ -298,6 +299,57 @@ fn engine_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
         })?,
     )?;
     t.set("schema", lua.create_function(|lua, ()| schema_table(lua))?)?;
+    Ok(())
+}
+
+/// The engines `engine.name` may select, as `lib/core/engine.lua` spells them.
+pub const ENGINES: [&str; 2] = ["amsynth", "PolyPerc"];
+
+/// norns' PolyPerc beside the amSynth voice: its note (`engine.hz`), its parameters (for the
+/// notes after them, as in norns) and the list of engines.
+fn perc_api(lua: &Lua, t: &Table) -> mlua::Result<()> {
+    use wyrd_schema::polyperc;
+    t.set(
+        "perc_hz",
+        lua.create_function(|lua, hz: f64| {
+            // A pitch of 0 or below is silent, as in SuperCollider; only NaN and ∞ are errors.
+            let hz = finite("engine.hz", hz)?;
+            with_state(lua, |s| {
+                let at = s.time.now.at();
+                s.sink.send(at, Action::PercNote { hz: hz as f32 })
+            })
+        })?,
+    )?;
+    t.set(
+        "perc_set",
+        lua.create_function(|lua, (index, value): (usize, f64)| {
+            let id = *polyperc::ParamId::ALL
+                .get(index)
+                .ok_or_else(|| bad(format!("engine: PolyPerc has no parameter {index}")))?;
+            if value.is_nan() {
+                return Err(bad(format!("engine.{}: value is NaN", id.spec().id)));
+            }
+            let value = id.spec().sanitize(value as f32);
+            with_state(lua, |s| {
+                let at = s.time.now.at();
+                s.sink.send(at, Action::PercParam { id, value });
+                f64::from(value)
+            })
+        })?,
+    )?;
+    t.set(
+        "perc_schema",
+        lua.create_function(
+            |lua, ()| match json_to_lua(lua, &polyperc::to_json()["params"])? {
+                Value::Table(t) => Ok(t),
+                _ => Err(bad("PolyPerc's schema has no parameter list")),
+            },
+        )?,
+    )?;
+    t.set(
+        "engines",
+        lua.create_function(|lua, ()| lua.create_sequence_from(ENGINES))?,
+    )?;
     Ok(())
 }
 
