@@ -52,6 +52,7 @@ pub fn install(lua: &Lua) -> mlua::Result<()> {
     engine_api(lua, &t)?;
     misc_api(lua, &t)?;
     crate::models_api::install(lua, &t)?;
+    crate::screen::lua::install(lua, &t)?;
     lua.globals().set("_wyrd", t)?;
     Ok(())
 }

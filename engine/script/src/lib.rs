@@ -18,6 +18,7 @@
 //! - [`timeline`]: a script's timers and waiting OSC bundles as one timeline on the clock.
 //! - [`render`]: the same scripts offline, on the offline driver.
 //! - [`osc`]: the OSC server and its built-in paths, and OSC into the script's Lua.
+//! - [`screen`]: norns' `screen`: the 128×64 canvas, its font, the published frames.
 //! - [`repl`]: the terminal line editor and `wyrd repl`'s client, and REPL lines in the script.
 //!
 //! Lua never runs in the audio callback: everything a script does reaches the engine as
@@ -35,6 +36,7 @@ pub mod osc;
 pub mod render;
 pub mod repl;
 pub mod runtime;
+pub mod screen;
 pub mod sink;
 pub mod sources;
 pub mod state;
@@ -48,6 +50,7 @@ pub use errors::ScriptError;
 pub use events::{Event, OscArg, ReplReply};
 pub use models_api::ModelRunnerRef;
 pub use runtime::{Runtime, RuntimeConfig, ScriptPaths};
+pub use screen::{Frame, ScreenHandle};
 pub use sources::{PollSource, PollValue, Silence, POLL_NAMES};
 pub use time::Now;
 pub use watchdog::Budget;

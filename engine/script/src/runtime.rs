@@ -18,6 +18,7 @@ use wyrd_schema::NUM_PARAMS;
 use crate::instance::Instance;
 use crate::log::Log;
 use crate::models_api::{self, ModelRunnerRef, Models, ScriptModels};
+use crate::screen::{Screen, ScreenHandle};
 use crate::sources::PollSource;
 use crate::state::{Budget, Now, Sink, State, Watchdog};
 use crate::time::Time;
@@ -99,6 +100,8 @@ pub struct Runtime {
     controller: Controller,
     sources: Arc<dyn PollSource>,
     models: Arc<Models>,
+    /// The shown frame, one for every script this runtime loads.
+    screen: ScreenHandle,
     pub(crate) current: Instance,
     /// An incomplete REPL chunk waiting for more lines.
     pub(crate) pending: String,
@@ -129,11 +132,13 @@ impl Runtime {
             None => Arc::new(ModelRunner::inline(controller.clone())),
         };
         let models = Arc::new(Models::new(host));
+        let screen = ScreenHandle::new();
         let state = fresh_state(
             &config,
             &controller,
             &sources,
             &models,
+            &screen,
             time,
             config.patch,
             false,
@@ -145,6 +150,7 @@ impl Runtime {
             controller,
             sources,
             models,
+            screen,
             current,
             pending: String::new(),
             retired: Log::default(),
@@ -155,6 +161,12 @@ impl Runtime {
 
     pub fn sample_rate(&self) -> u32 {
         self.config.sample_rate
+    }
+
+    /// The frame the script last showed with `screen.update()` (shared: read it from any
+    /// thread).
+    pub fn screen(&self) -> ScreenHandle {
+        self.screen.clone()
     }
 
     /// The running script, if any.
@@ -222,6 +234,7 @@ impl Runtime {
             &self.controller,
             &self.sources,
             &self.models,
+            &self.screen,
             time,
             patch,
             hold,
@@ -327,6 +340,7 @@ fn fresh_state(
     controller: &Controller,
     sources: &Arc<dyn PollSource>,
     models: &Arc<Models>,
+    screen: &ScreenHandle,
     time: Time,
     patch: [f32; NUM_PARAMS],
     hold: bool,
@@ -339,5 +353,6 @@ fn fresh_state(
         sources: Arc::clone(sources),
         log: Log::default(),
         models: ScriptModels::new(Arc::clone(models)),
+        screen: Screen::new(screen.clone()),
     }
 }
