@@ -47,6 +47,9 @@ pub struct RuntimeConfig {
     /// Where models run (`model`, `latent`, `resynth`): the model thread live, inline offline.
     /// `None`: an inline host of the runtime's own (inference on the Lua thread).
     pub models: Option<ModelRunnerRef>,
+    /// Where `screen.update()` shows frames, for every script this runtime loads (clones
+    /// of the config share it).
+    pub screen: ScreenHandle,
 }
 
 impl RuntimeConfig {
@@ -60,6 +63,7 @@ impl RuntimeConfig {
             patch: wyrd_schema::defaults(),
             stamp_frames: true,
             models: None,
+            screen: ScreenHandle::new(),
         }
     }
 }
@@ -100,8 +104,6 @@ pub struct Runtime {
     controller: Controller,
     sources: Arc<dyn PollSource>,
     models: Arc<Models>,
-    /// The shown frame, one for every script this runtime loads.
-    screen: ScreenHandle,
     pub(crate) current: Instance,
     /// An incomplete REPL chunk waiting for more lines.
     pub(crate) pending: String,
@@ -132,13 +134,11 @@ impl Runtime {
             None => Arc::new(ModelRunner::inline(controller.clone())),
         };
         let models = Arc::new(Models::new(host));
-        let screen = ScreenHandle::new();
         let state = fresh_state(
             &config,
             &controller,
             &sources,
             &models,
-            &screen,
             time,
             config.patch,
             false,
@@ -150,7 +150,6 @@ impl Runtime {
             controller,
             sources,
             models,
-            screen,
             current,
             pending: String::new(),
             retired: Log::default(),
@@ -166,7 +165,7 @@ impl Runtime {
     /// The frame the script last showed with `screen.update()` (shared: read it from any
     /// thread).
     pub fn screen(&self) -> ScreenHandle {
-        self.screen.clone()
+        self.config.screen.clone()
     }
 
     /// The running script, if any.
@@ -234,7 +233,6 @@ impl Runtime {
             &self.controller,
             &self.sources,
             &self.models,
-            &self.screen,
             time,
             patch,
             hold,
@@ -340,7 +338,6 @@ fn fresh_state(
     controller: &Controller,
     sources: &Arc<dyn PollSource>,
     models: &Arc<Models>,
-    screen: &ScreenHandle,
     time: Time,
     patch: [f32; NUM_PARAMS],
     hold: bool,
@@ -353,6 +350,6 @@ fn fresh_state(
         sources: Arc::clone(sources),
         log: Log::default(),
         models: ScriptModels::new(Arc::clone(models)),
-        screen: Screen::new(screen.clone()),
+        screen: Screen::new(config.screen.clone()),
     }
 }

@@ -106,6 +106,12 @@ struct Published {
 #[derive(Clone, Default)]
 pub struct ScreenHandle(Arc<Mutex<Published>>);
 
+impl std::fmt::Debug for ScreenHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ScreenHandle(frame {})", self.seq())
+    }
+}
+
 impl ScreenHandle {
     pub fn new() -> ScreenHandle {
         ScreenHandle::default()

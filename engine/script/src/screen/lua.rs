@@ -177,7 +177,7 @@ fn numeric<const N: usize>(
 const NO_POINT: &str = "no current point (stroke and fill end the path: move first)";
 
 pub(crate) fn install(lua: &Lua, t: &Table) -> mlua::Result<()> {
-    let unit = |f: fn(&mut Screen)| lua.create_function(move |lua, ()| with_screen(lua, |s| f(s)));
+    let unit = |f: fn(&mut Screen)| lua.create_function(move |lua, ()| with_screen(lua, f));
     t.set("screen_update", unit(|s| s.update())?)?;
     t.set("screen_clear", unit(|s| s.canvas.clear())?)?;
     t.set("screen_save", unit(|s| s.canvas.save())?)?;
