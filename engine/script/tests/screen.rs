@@ -362,6 +362,18 @@ fn bad_arguments_are_errors_naming_the_function() {
     }
     // Numbers where strings go and numeric strings where numbers go, as norns' Lua C API.
     b.eval("screen.move('10', 20) screen.text(42) screen.line_width('2')");
+    // Extreme but finite values draw (or not) without trouble.
+    b.eval(
+        "screen.aa(1) screen.line_width(1e300) screen.move(-1e300, 5) screen.line(1e300, 1e300)
+         screen.stroke() screen.circle(0, 0, 1e300) screen.fill() screen.arc(5, 5, 3, 0, 1e300)
+         screen.stroke() screen.font_size(1e12) screen.move(0, 10) screen.text('big')
+         screen.font_size(-3) screen.text('neg') screen.font_size(0) screen.text('zero')
+         screen.miter_limit(-1) screen.line_width(-2) screen.rect(0, 0, 5, 5) screen.stroke()
+         screen.rotate(1e300) screen.translate(1e300, -1e300) screen.text_center('x')
+         screen.peek(0, 0, 1e15, 1e15) screen.poke(0, 0, 1e15, 1e15, 'abc')
+         screen.font_face(1e9) screen.font_face(-5) screen.blend_mode(1e9) screen.text('u\u{263A}')
+         screen.update()",
+    );
 }
 
 fn reference_dir() -> PathBuf {
