@@ -80,6 +80,10 @@ if norns then
   norns.encoders = encoders
 end
 
-hooks.on("enc", function(n, d) encoders.process(n, d) end)
+hooks.on("enc", function(n, d)
+  -- norns wakes a sleeping screen on any turn.
+  if screen and screen.ping then screen.ping() end
+  encoders.process(n, d)
+end)
 
 return encoders

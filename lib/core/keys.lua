@@ -4,6 +4,8 @@
 local hooks = require "core/hooks"
 
 hooks.on("key", function(n, z)
+  -- norns wakes a sleeping screen on any key.
+  if screen and screen.ping then screen.ping() end
   local f = rawget(_G, "key")
   if type(f) == "function" then f(n, z) end
 end)

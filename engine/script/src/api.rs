@@ -54,6 +54,7 @@ pub fn install(lua: &Lua) -> mlua::Result<()> {
     misc_api(lua, &t)?;
     crate::models_api::install(lua, &t)?;
     crate::midi_api::install(lua, &t)?;
+    crate::screen::lua::install(lua, &t)?;
     lua.globals().set("_wyrd", t)?;
     Ok(())
 }

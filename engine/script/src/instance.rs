@@ -87,6 +87,9 @@ impl Instance {
         if let Value::Function(init) = init {
             self.protected(|| init.call::<()>(()))?;
         }
+        // norns then clears the screen, shows it and calls redraw() (lib/core/screen.lua); an
+        // error there is reported, the script stays loaded.
+        self.call(&self.dispatch.event, "init_done");
         Ok(())
     }
 

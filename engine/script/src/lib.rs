@@ -20,6 +20,7 @@
 //! - [`host_events`]: keys, encoders, MIDI, grid and arc as the script's modules receive
 //!   them, and the events files of offline renders; [`midi_api`]: MIDI out.
 //! - [`osc`]: the OSC server and its built-in paths, and OSC into the script's Lua.
+//! - [`screen`]: norns' `screen`: the 128×64 canvas, its font, the published frames.
 //! - [`repl`]: the terminal line editor and `wyrd repl`'s client, and REPL lines in the script.
 //!
 //! Lua never runs in the audio callback: everything a script does reaches the engine as
@@ -39,6 +40,7 @@ pub mod osc;
 pub mod render;
 pub mod repl;
 pub mod runtime;
+pub mod screen;
 pub mod sink;
 pub mod sources;
 pub mod state;
@@ -53,6 +55,7 @@ pub use events::{Event, OscArg, ReplReply};
 pub use host_events::{parse_events, HostEvent, TimedEvent};
 pub use models_api::ModelRunnerRef;
 pub use runtime::{Runtime, RuntimeConfig, ScriptPaths};
+pub use screen::{Frame, ScreenHandle};
 pub use sources::{PollSource, PollValue, Silence, POLL_NAMES};
 pub use time::Now;
 pub use watchdog::Budget;

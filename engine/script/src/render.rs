@@ -18,6 +18,8 @@ use wyrd_schema::Patch;
 use crate::host_events::TimedEvent;
 use crate::models_api::ModelRunnerRef;
 use crate::runtime::{Runtime, RuntimeConfig, ScriptError};
+pub use crate::screen::capture::FrameSink;
+use crate::screen::capture::ScreenCapture;
 use crate::sources::Silence;
 use crate::state::{Budget, Now};
 use crate::timeline::ScriptTimeline;
@@ -105,7 +107,23 @@ pub fn render_script_into(
     spec: &ScriptRender,
     sink: &mut Sink<'_>,
 ) -> Result<RenderReport, ScriptError> {
+    render_script_with_screen(spec, sink, None)
+}
+
+/// [`render_script_into`], also handing the screen's shown frame to `screen.1` at each tick
+/// of `screen.0` frames per second on the virtual clock (from frame 0, after what is due there
+/// ran).
+pub fn render_script_with_screen(
+    spec: &ScriptRender,
+    sink: &mut Sink<'_>,
+    screen: Option<(f64, &mut FrameSink<'_>)>,
+) -> Result<RenderReport, ScriptError> {
     let sr = spec.sample_rate;
+    if let Some((fps, _)) = &screen {
+        if !(fps.is_finite() && *fps > 0.0) {
+            return Err(ScriptError(format!("screen frames: {fps} per second")));
+        }
+    }
     if let Some(input) = &spec.input {
         if input.sample_rate != sr {
             return Err(ScriptError(format!(
@@ -151,12 +169,19 @@ pub fn render_script_into(
     };
     runtime.load(&spec.script, at(0))?;
 
+    let shown = runtime.screen();
     let script_timeline = ScriptTimeline::new(&mut runtime)
         .with_events(spec.events.clone(), Some(controller.clone()));
     let mut timeline = (script_timeline, listener);
+    let capture =
+        screen.map(|(fps, frames)| ScreenCapture::new(shown, sr, fps, total as u64, frames));
+    let mut with_screen = (&mut timeline, capture);
     offline
-        .render_into(&mut timeline, total, sink)
+        .render_into(&mut with_screen, total, sink)
         .map_err(ScriptError)?;
+    if let Some(e) = with_screen.1.and_then(|c| c.error) {
+        return Err(ScriptError(format!("screen frames: {e}")));
+    }
     let callbacks = timeline.0.callbacks;
     runtime.unload(at(total as u64));
     controller.collect_garbage();

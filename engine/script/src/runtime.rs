@@ -18,6 +18,7 @@ use wyrd_schema::NUM_PARAMS;
 use crate::instance::Instance;
 use crate::log::Log;
 use crate::models_api::{self, ModelRunnerRef, Models, ScriptModels};
+use crate::screen::{Screen, ScreenHandle};
 use crate::sources::PollSource;
 use crate::state::{Budget, Now, Sink, State, Watchdog};
 use crate::time::Time;
@@ -46,6 +47,9 @@ pub struct RuntimeConfig {
     /// Where models run (`model`, `latent`, `resynth`): the model thread live, inline offline.
     /// `None`: an inline host of the runtime's own (inference on the Lua thread).
     pub models: Option<ModelRunnerRef>,
+    /// Where `screen.update()` shows frames, for every script this runtime loads (clones
+    /// of the config share it).
+    pub screen: ScreenHandle,
 }
 
 impl RuntimeConfig {
@@ -59,6 +63,7 @@ impl RuntimeConfig {
             patch: wyrd_schema::defaults(),
             stamp_frames: true,
             models: None,
+            screen: ScreenHandle::new(),
         }
     }
 }
@@ -155,6 +160,12 @@ impl Runtime {
 
     pub fn sample_rate(&self) -> u32 {
         self.config.sample_rate
+    }
+
+    /// The frame the script last showed with `screen.update()` (shared: read it from any
+    /// thread).
+    pub fn screen(&self) -> ScreenHandle {
+        self.config.screen.clone()
     }
 
     /// The running script, if any.
@@ -346,5 +357,6 @@ fn fresh_state(
         sources: Arc::clone(sources),
         log: Log::default(),
         models: ScriptModels::new(Arc::clone(models)),
+        screen: Screen::new(config.screen.clone()),
     }
 }

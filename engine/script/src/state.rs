@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::log::Log;
 use crate::models_api::ScriptModels;
+use crate::screen::Screen;
 use crate::sources::PollSource;
 use crate::time::Time;
 use crate::timers::Schedule;
@@ -24,4 +25,6 @@ pub struct State {
     pub sources: Arc<dyn PollSource>,
     pub log: Log,
     pub models: ScriptModels,
+    /// The canvas `screen` draws on, and where `screen.update()` shows it.
+    pub screen: Screen,
 }

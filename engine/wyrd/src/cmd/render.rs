@@ -48,6 +48,17 @@ pub struct Args {
     /// to); silence after it ends.
     #[arg(long, requires = "script")]
     input: Option<PathBuf>,
+    /// Write the script's screen as PNG frames here (DIR/frame_00000.png, ...): the frame
+    /// last shown with screen.update() at each tick of --screen-fps on the virtual clock.
+    #[arg(long, value_name = "DIR", requires = "script")]
+    screen: Option<PathBuf>,
+    /// Screen frames per second.
+    #[arg(long, default_value_t = 15.0, requires = "screen")]
+    screen_fps: f64,
+    /// Each screen pixel as N×N pixels in the PNGs (1: 128×64).
+    #[arg(long, default_value_t = 1, requires = "screen",
+          value_parser = clap::value_parser!(u32).range(1..=16))]
+    screen_scale: u32,
     /// ONNX Runtime library for the script's models (default: WYRD_ORT_LIB, then
     /// data/onnxruntime).
     #[arg(long)]
@@ -138,7 +149,7 @@ fn read_input(path: &std::path::Path) -> anyhow::Result<wyrd_render::Stereo> {
 }
 
 fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
-    use wyrd_script::render::{render_script_into, ScriptRender};
+    use wyrd_script::render::{render_script_with_screen, ScriptRender};
     if !(a.seconds.is_finite() && a.seconds > 0.0 && a.seconds <= 3600.0) {
         bail!("--seconds must be more than 0 and at most an hour");
     }
@@ -161,15 +172,38 @@ fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
         spec.events = wyrd_script::parse_events(&text, &path.display().to_string(), a.sr, a.bpm)
             .map_err(anyhow::Error::msg)?;
     }
+    if !(a.screen_fps.is_finite() && a.screen_fps > 0.0 && a.screen_fps <= 1000.0) {
+        bail!("--screen-fps must be more than 0 and at most 1000");
+    }
+    if let Some(dir) = &a.screen {
+        std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    }
+    let scale = a.screen_scale as usize;
+    let mut frames_written = 0;
+    let mut write_frame = |i: usize, f: &wyrd_script::Frame| -> Result<(), String> {
+        let dir = a.screen.as_ref().expect("--screen");
+        frames_written += 1;
+        f.write_png(&dir.join(format!("frame_{i:05}.png")), scale)
+    };
+    let screen = a.screen.as_ref().map(|_| {
+        (
+            a.screen_fps,
+            &mut write_frame as &mut wyrd_script::render::FrameSink<'_>,
+        )
+    });
     let started = Instant::now();
     // The file is made with the first chunk, so a script that fails to load leaves none.
     let mut wav: Option<WavSink> = None;
-    let result = render_script_into(&spec, &mut |l, r| {
-        if wav.is_none() {
-            wav = Some(WavSink::create(&a.output, a.sr).map_err(|e| format!("{e:#}"))?);
-        }
-        wav.as_mut().map_or(Ok(()), |w| w.write(l, r))
-    });
+    let result = render_script_with_screen(
+        &spec,
+        &mut |l, r| {
+            if wav.is_none() {
+                wav = Some(WavSink::create(&a.output, a.sr).map_err(|e| format!("{e:#}"))?);
+            }
+            wav.as_mut().map_or(Ok(()), |w| w.write(l, r))
+        },
+        screen,
+    );
     let report = match result {
         Ok(report) => report,
         Err(e) => {
@@ -206,6 +240,13 @@ fn render_script(a: &Args, script: &std::path::Path) -> anyhow::Result<()> {
         models_summary(&report),
         a.output.display()
     );
+    if let Some(dir) = &a.screen {
+        eprintln!(
+            "{frames_written} screen frames at {} per second -> {}",
+            a.screen_fps,
+            dir.display()
+        );
+    }
     Ok(())
 }
 
