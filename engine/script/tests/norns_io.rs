@@ -413,3 +413,34 @@ fn mapped_ccs_move_params_and_mappings_load_from_norns_pmap_files() {
         r.output
     );
 }
+
+#[test]
+fn the_arp_example_arpeggiates_held_midi_notes_on_the_clock_and_latches_with_k2() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/arp/arp.lua");
+    let events = "0.1 midi note_on 60 100\n0.1 midi note_on 64 100\n0.1 midi note_on 67 100\n\
+                  1 key 2 1\n1.1 key 2 0\n1.5 midi note_off 60\n1.5 midi note_off 64\n\
+                  1.5 midi note_off 67\n2 enc 3 1\n2.5 enc 3 1\n";
+    let spec = render_with(&file, 3.0, events);
+    let (out, report) = render_script(&spec).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(
+        out.left.iter().any(|x| x.abs() > 0.01),
+        "it plays the synth"
+    );
+    let ons: Vec<(u64, u8)> = report
+        .midi_out
+        .iter()
+        .filter(|e| e.bytes.as_slice()[0] == 0x91)
+        .map(|e| (e.frame, e.bytes.as_slice()[1]))
+        .collect();
+    // Eighths at 120 bpm (3000 frames) from the first after the notes arrive, up the chord.
+    assert_eq!(
+        &ons[..4],
+        &[(6000, 60), (9000, 64), (12000, 67), (15000, 60)]
+    );
+    assert!(ons.windows(2).all(|w| w[1].0 - w[0].0 == 3000), "{ons:?}");
+    // Latched: still playing after the keys are let go; E3 adds an octave.
+    assert!(ons.iter().any(|&(f, _)| f > 80_000));
+    assert!(ons.iter().any(|&(f, n)| f > 96_000 && n >= 72), "{ons:?}");
+    assert!(ons.iter().all(|&(f, n)| f > 96_000 || n < 72), "{ons:?}");
+}
