@@ -6,8 +6,10 @@ local Option = base.class()
 
 function Option.new(o, lvl)
   local p = base.new(Option, base.T.tOPTION, o, lvl + 1)
-  if type(o.options) ~= "table" or #o.options == 0 then
-    base.fail("option '" .. p.id .. "' needs a non-empty list of options", lvl)
+  -- An empty list is allowed, as on norns (scripts list files that may not be there yet):
+  -- the value stays 1 and shows as "".
+  if type(o.options) ~= "table" then
+    base.fail("option '" .. p.id .. "' needs a list of options", lvl)
   end
   base.check_number(o.default, "default", lvl + 1)
   p.options, p.count = o.options, #o.options
@@ -17,6 +19,7 @@ function Option.new(o, lvl)
 end
 
 function Option:constrain(v)
+  if self.count == 0 then return 1 end
   return util.clamp(math.floor(v + 0.5), 1, self.count)
 end
 function Option:set(v, silent) self:store(self:constrain(v), silent) end
@@ -31,7 +34,8 @@ function Option:delta(d) self:set(self.value + d) end
 function Option:get_range() return { 1, self.count } end
 function Option:string()
   if self.formatter then return self.formatter(self) end
-  return tostring(self.options[self.value])
+  local s = self.options[self.value]
+  return s == nil and "" or tostring(s)
 end
 
 return Option
